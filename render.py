@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""nextword: train a tiny next-word network for real and render the lesson it makes.
+
+    python render.py train                 train with the defaults and show the run
+    python render.py list                  the lesson's scenes, in order
+    python render.py scene WatchItLearn    render one scene from the (cached) default trace
+    python render.py lesson                render the whole lesson into media/lesson/
+
+Commands parse and validate; the work happens in model/ and scenes/.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from model import Trace, TraceError, TrainConfig, load_trace, save_trace, train
+from model.cache import cached_trace
+from model.config import LIMITS, OPTIMIZERS
+from model.data import build_dataset
+from scenes import catalog
+from scenes.formats import ASPECTS, DEFAULT_ASPECT, QUALITIES
+
+ROOT = Path(__file__).resolve().parent
+MEDIA = ROOT / "media"
+
+
+# ---- shared options ----------------------------------------------------------
+
+
+def _ranged(name):
+    low, high = LIMITS[name]
+    return click.IntRange(low, high)
+
+
+def training_options(fn):
+    """--sentence, --context, ... : the training settings, with defaults from TrainConfig."""
+    d = TrainConfig()
+    opts = [
+        click.option("--sentence", default=d.sentence, show_default=True, help="The training text (one sentence per line)."),
+        click.option("--context", type=_ranged("context"), default=d.context, show_default=True, help="Words of context the network sees."),
+        click.option("--epochs", type=_ranged("epochs"), default=d.epochs, show_default=True, help="Passes over all training pairs."),
+        click.option("--lr", type=float, default=d.lr, show_default=True, help="Learning rate."),
+        click.option("--optimizer", type=click.Choice(OPTIMIZERS), default=d.optimizer, show_default=True, help="Update rule."),
+        click.option("--dim", type=_ranged("dim"), default=d.dim, show_default=True, help="Length of each word vector."),
+        click.option("--hidden", type=_ranged("hidden"), default=d.hidden, show_default=True, help="Units in the hidden layer."),
+        click.option("--seed", type=_ranged("seed"), default=d.seed, show_default=True, help="Seed for the initial weights."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def make_config(sentence, context, epochs, lr, optimizer, dim, hidden, seed) -> TrainConfig:
+    """A validated config; a bad value is a usage error naming it."""
+    config = TrainConfig(
+        sentence=sentence, context=context, epochs=epochs, lr=lr, optimizer=optimizer, dim=dim, hidden=hidden, seed=seed
+    )
+    try:
+        config.validate()
+        build_dataset(config.sentence, config.context)
+    except ValueError as e:
+        raise click.UsageError(str(e)[0].upper() + str(e)[1:]) from None
+    return config
+
+
+def trace_option(fn):
+    return click.option(
+        "--trace",
+        "trace_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A trace file from `train --out`. Default: the default run, trained once and cached.",
+    )(fn)
+
+
+def render_options(fn):
+    fn = click.option("--aspect", type=click.Choice(list(ASPECTS)), default=DEFAULT_ASPECT, show_default=True, help="Frame shape.")(fn)
+    fn = click.option("--no-captions", is_flag=True, help="Leave the narration off the screen (subtitles are still written).")(fn)
+    return fn
+
+
+def quality_option(default):
+    return click.option("--quality", type=click.Choice(list(QUALITIES)), default=default, show_default=True, help="Resolution and frame rate.")
+
+
+def resolve_trace(trace_file: Path | None) -> tuple[Trace, Path]:
+    if trace_file is None:
+        return cached_trace(TrainConfig())
+    try:
+        return load_trace(trace_file), trace_file
+    except TraceError as e:
+        raise click.UsageError(str(e)) from None
+
+
+# ---- commands ------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """nextword: watch a tiny neural network learn to predict the next word, as a video lesson."""
+
+
+@cli.command("train")
+@training_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to save the trace (.npz). Default: the trace cache under media/traces/.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON instead of a table.")
+def train_cmd(out, as_json, **settings):
+    """Train the network and save the trace of the whole run."""
+    config = make_config(**settings)
+    if out is not None and out.exists() and out.is_dir():
+        raise click.BadParameter("is a folder; give a file name.", param_hint="--out")
+    trace = train(config)
+    if out is None:
+        _, path = cached_trace(config)
+    else:
+        path = save_trace(trace, out)
+    if as_json:
+        click.echo(json.dumps({**trace.summary(), "trace_file": str(path)}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_run(trace))
+        click.echo(f"\ntrace saved to {path}")
+
+
+def format_run(trace: Trace, rows: int = 12) -> str:
+    """A readable table of the run: sampled epochs, then the derived facts."""
+    lines = ["Training pairs (context → right word):"]
+    shown = min(trace.P, 8)
+    for p in range(trace.P):
+        ctx, tgt = trace.pair_words(p)
+        lines.append(f"  p{p + 1}: {' '.join(ctx)} → {tgt}")
+    epochs = sorted(
+        {0, trace.last_epoch}
+        | {int(round(x)) for x in _spread(trace.last_epoch, rows)}
+        | ({trace.convergence_epoch} if trace.convergence_epoch is not None else set())
+    )
+    head = f"{'epoch':>6} {'mean loss':>10} {'accuracy':>9}  " + " ".join(f"{'p' + str(p + 1):>6}" for p in range(shown))
+    lines += ["", "Probability of the right word per pair:", head]
+    for e in epochs:
+        cells = " ".join(f"{100 * trace.p_correct[e, p]:5.1f}%" for p in range(shown))
+        mark = "  ← converged" if e == trace.convergence_epoch else ""
+        lines.append(f"{e:>6} {trace.mean_loss[e]:>10.4f} {100 * trace.accuracy[e]:>8.0f}%  {cells}{mark}")
+    if shown < trace.P:
+        lines.append(f"  (first {shown} of {trace.P} pairs shown)")
+    f = trace.facts()
+    conv = f["convergence_epoch"]
+    lines += [
+        "",
+        f"vocabulary        {trace.V} words: {', '.join(trace.vocab)}",
+        f"parameters        {f['parameters']}",
+        f"random baseline   {f['random_baseline']:.4f}  (ln {trace.V}: the loss of a uniform guess)",
+        f"loss floor        {f['loss_floor']:.4f}  (the lowest mean loss this data allows)",
+        f"loss halved at    epoch {f['loss_halved_epoch']}" if f["loss_halved_epoch"] is not None else "loss halved at    never",
+        f"all guesses right from epoch {f['all_correct_epoch']}" if f["all_correct_epoch"] is not None else "all guesses right never",
+        f"converged at      epoch {conv}" if conv is not None else "converged at      not within this run",
+    ]
+    if trace.diverged_epoch is not None:
+        lines.append(f"DIVERGED          in epoch {trace.diverged_epoch}: the loss stopped being a finite number")
+    return "\n".join(lines)
+
+
+def _spread(last: int, n: int):
+    return [last * i / (n - 1) for i in range(n)] if last > 0 else [0]
+
+
+@cli.command("list")
+def list_cmd():
+    """List the lesson's scenes, in order."""
+    for i, chapter in enumerate(catalog.LESSON, 1):
+        click.echo(f"{i}. {chapter.name:<20} {chapter.title}")
+
+
+@cli.command("scene")
+@click.argument("name")
+@trace_option
+@quality_option("preview")
+@render_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "scenes", show_default=True, help="Folder for the video.")
+def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
+    """Render one scene (see `list`) from a trace."""
+    from scenes.rendering import publish, render_chapter
+    from scenes.source import SceneOptions
+
+    try:
+        chapter = catalog.find(name)
+    except KeyError:
+        names = ", ".join(c.name for c in catalog.LESSON)
+        raise click.BadParameter(f"no scene called {name!r}; the scenes are: {names}.", param_hint="NAME") from None
+    _, trace_path = resolve_trace(trace_file)
+    result = render_chapter(
+        chapter,
+        trace_path=trace_path,
+        quality=quality,
+        aspect=aspect,
+        media_dir=MEDIA / "manim",
+        options=SceneOptions(captions=not no_captions),
+    )
+    video = publish(result.video, out / f"{chapter.name}.mp4")
+    if result.subtitles:
+        publish(result.subtitles, out / f"{chapter.name}.srt")
+    click.echo(f"{video}  ({result.duration:.1f} s)")
+
+
+@cli.command("lesson")
+@trace_option
+@quality_option("1080p60")
+@render_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
+def lesson_cmd(trace_file, quality, aspect, no_captions, out):
+    """Render every chapter in order and join them into lesson.mp4, plus one clip per chapter."""
+    from scenes.assemble import concat_videos, read_srt, shifted, write_srt
+    from scenes.rendering import publish, render_chapter
+    from scenes.source import SceneOptions
+
+    _, trace_path = resolve_trace(trace_file)
+    clips, cues, offset = [], [], 0.0
+    for i, chapter in enumerate(catalog.LESSON, 1):
+        click.echo(f"[{i}/{len(catalog.LESSON)}] {chapter.name} …", err=True)
+        result = render_chapter(
+            chapter,
+            trace_path=trace_path,
+            quality=quality,
+            aspect=aspect,
+            media_dir=MEDIA / "manim",
+            options=SceneOptions(captions=not no_captions),
+        )
+        clip = publish(result.video, out / "chapters" / f"{i:02d}-{chapter.name}.mp4")
+        clips.append(clip)
+        if result.subtitles:
+            cues += shifted(read_srt(result.subtitles), offset)
+        offset += result.duration
+    lesson = concat_videos(clips, out / "lesson.mp4")
+    if cues:
+        write_srt(cues, out / "lesson.srt")
+    click.echo(f"{lesson}  ({offset:.1f} s, {len(clips)} chapters)")
+
+
+def main(argv=None):
+    try:
+        cli.main(args=argv, prog_name="render.py", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""What every chapter shares: the trace, the frame layout, beats and narration.
+
+A chapter's `construct()` reads like a storyboard: it calls one method per
+beat, and each beat starts with `self.beat(id)` (one Manim section per beat)
+and narrates its idea with `with self.say(...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, UP, FadeIn, Scene, config
+
+from scenes import style
+from scenes.narration import Narrator
+from scenes.parts import fit_width, text
+from scenes.source import SceneOptions, current_trace
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Regions of the frame, computed from its size (so 9:16 re-lays out, not crops)."""
+
+    width: float
+    height: float
+
+    @classmethod
+    def from_config(cls) -> "Layout":
+        return cls(float(config.frame_width), float(config.frame_height))
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width
+
+    @property
+    def text_scale(self) -> float:
+        """Text keeps its size relative to the frame's short side (8 units)."""
+        return min(self.width, self.height) / 8.0
+
+    @property
+    def safe_left(self) -> float:
+        return -self.width / 2 * (1 - 2 * style.SAFE_MARGIN)
+
+    @property
+    def safe_right(self) -> float:
+        return -self.safe_left
+
+    @property
+    def safe_top(self) -> float:
+        return self.height / 2 * (1 - 2 * style.SAFE_MARGIN)
+
+    @property
+    def safe_bottom(self) -> float:
+        return -self.safe_top
+
+    @property
+    def safe_width(self) -> float:
+        return self.safe_right - self.safe_left
+
+    @property
+    def title_height(self) -> float:
+        return 0.9 * self.text_scale
+
+    @property
+    def caption_height(self) -> float:
+        return (1.25 if not self.portrait else 1.9) * self.text_scale
+
+    @property
+    def caption_width(self) -> float:
+        return self.safe_width * 0.94
+
+    @property
+    def caption_center(self) -> np.ndarray:
+        return np.array([0.0, self.safe_bottom + self.caption_height / 2, 0.0])
+
+    @property
+    def content_top(self) -> float:
+        return self.safe_top - self.title_height - 0.15
+
+    @property
+    def content_bottom(self) -> float:
+        return self.safe_bottom + self.caption_height + 0.15
+
+    @property
+    def content_height(self) -> float:
+        return self.content_top - self.content_bottom
+
+    @property
+    def content_center(self) -> np.ndarray:
+        return np.array([0.0, (self.content_top + self.content_bottom) / 2, 0.0])
+
+    def halves(self) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """Two content regions side by side (landscape) or stacked (portrait): centres and size."""
+        c = self.content_center
+        if self.portrait:
+            h = self.content_height / 2
+            return c + UP * h / 2, c + DOWN * h / 2, self.safe_width, h * 0.92
+        w = self.safe_width / 2
+        return c + np.array([-w / 2, 0, 0]), c + np.array([w / 2, 0, 0]), w * 0.94, self.content_height
+
+
+class LessonScene(Scene):
+    """Base of every chapter: loads the trace in setup(), never trains."""
+
+    chapter_title = ""
+
+    def setup(self):
+        self.camera.background_color = style.BACKGROUND
+        self.trace = current_trace()
+        self.options = SceneOptions.from_env()
+        self.layout = Layout.from_config()
+        self.narrator = Narrator(self, self.options.captions, self.options.words_per_second)
+        self.beats: list[str] = []
+        # Called as hook(scene, beat_id) when a beat ends (layout checks, stills).
+        self.beat_end_hooks: list = list(getattr(type(self), "default_beat_end_hooks", []))
+
+    # ---- beats ----------------------------------------------------------------
+    def beat(self, beat_id: str):
+        """Start a new beat: ends the previous one and opens a Manim section."""
+        self._end_beat()
+        self.beats.append(beat_id)
+        self.next_section(beat_id)
+
+    def _end_beat(self):
+        if self.beats:
+            for hook in self.beat_end_hooks:
+                hook(self, self.beats[-1])
+
+    def tear_down(self):
+        self._end_beat()
+        super().tear_down()
+
+    def say(self, content: str):
+        return self.narrator.say(content, self.beats[-1] if self.beats else "")
+
+    # ---- shared pieces ------------------------------------------------------
+    def show_title(self, title: str):
+        """The chapter title at the top of the safe area."""
+        lay = self.layout
+        mob = fit_width(text(title, style.TITLE_SIZE * lay.text_scale, style.INK), lay.safe_width)
+        mob.move_to([0, lay.safe_top - lay.title_height / 2, 0])
+        self.play(FadeIn(mob, shift=0.2 * DOWN), run_time=style.FADE_TIME)
+        self.title_mob = mob
+        return mob
+
+    # ---- words ----------------------------------------------------------------
+    def word_colors(self) -> list:
+        return [style.word_color(i) for i in range(self.trace.V)]

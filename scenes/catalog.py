@@ -1,0 +1,30 @@
+"""The lesson's scenes, in order. One list drives the CLI (plain data, no manim import)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Chapter:
+    name: str  # the Scene class, named for what the viewer sees
+    module: str  # where it lives
+    title: str  # the chapter title shown to viewers
+
+    def load(self):
+        """The Scene class (imports manim)."""
+        return getattr(importlib.import_module(self.module), self.name)
+
+
+LESSON = [
+    Chapter("WatchItLearn", "scenes.watch_it_learn", "Watch it learn"),
+]
+
+
+def find(name: str) -> Chapter:
+    """The chapter whose scene is `name` (case-insensitive); KeyError if none."""
+    for chapter in LESSON:
+        if chapter.name.lower() == name.lower():
+            return chapter
+    raise KeyError(name)

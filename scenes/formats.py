@@ -1,0 +1,52 @@
+"""Quality presets and aspect ratios (plain data, no manim import)."""
+
+from __future__ import annotations
+
+# name -> (short side in pixels, frames per second)
+QUALITIES = {
+    "preview": (480, 15),
+    "720p30": (720, 30),
+    "1080p30": (1080, 30),
+    "1080p60": (1080, 60),
+    "2160p60": (2160, 60),
+}
+DEFAULT_QUALITY = "1080p60"
+
+# name -> (width, height) proportions
+ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
+DEFAULT_ASPECT = "16:9"
+
+# The frame's short side in Manim units; the long side follows the aspect.
+FRAME_SHORT_SIDE = 8.0
+
+
+def _even(x: float) -> int:
+    return int(round(x / 2.0)) * 2  # H.264 with yuv420p needs even sizes
+
+
+def pixel_size(quality: str, aspect: str) -> tuple[int, int]:
+    short, _ = QUALITIES[quality]
+    w, h = ASPECTS[aspect]
+    if w >= h:
+        return _even(short * w / h), short
+    return short, _even(short * h / w)
+
+
+def frame_size(aspect: str) -> tuple[float, float]:
+    w, h = ASPECTS[aspect]
+    if w >= h:
+        return FRAME_SHORT_SIDE * w / h, FRAME_SHORT_SIDE
+    return FRAME_SHORT_SIDE, FRAME_SHORT_SIDE * h / w
+
+
+def manim_settings(quality: str, aspect: str) -> dict:
+    """The manim config keys that give this quality and aspect."""
+    pw, ph = pixel_size(quality, aspect)
+    fw, fh = frame_size(aspect)
+    return {
+        "pixel_width": pw,
+        "pixel_height": ph,
+        "frame_rate": QUALITIES[quality][1],
+        "frame_width": fw,
+        "frame_height": fh,
+    }

@@ -1,0 +1,73 @@
+"""Narration: the one place a beat's line goes.
+
+`with scene.say(text) as line:` puts the line on screen as a caption (unless
+captions are off), records it as a Manim subcaption (so an .srt comes out with
+the video), and holds the beat until the line has had time to be read: the
+animations inside the block play first, then the scene waits for whatever
+reading time is left. `line.duration` is the time the line needs, for
+animations that should stretch over it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from manim import DOWN, FadeIn, FadeOut
+
+from scenes import style
+from scenes.parts import panel, paragraph
+
+
+def reading_time(content: str, words_per_second: float) -> float:
+    """Seconds to read a line at a calm pace, never under 2 s."""
+    return max(2.0, len(content.split()) / words_per_second + style.READING_PAUSE)
+
+
+@dataclass
+class NarrationLine:
+    beat: str  # the beat the line belongs to
+    text: str  # the words, numbers filled in from the trace
+    duration: float  # seconds the line needs (reading time)
+    start: float = 0.0  # scene time when it began
+    end: float = 0.0  # scene time when the beat moved on
+
+
+@dataclass
+class Narrator:
+    scene: object  # the LessonScene narrated
+    captions: bool  # show lines on screen
+    words_per_second: float
+    lines: list[NarrationLine] = field(default_factory=list)
+    _caption: object = None
+
+    @contextmanager
+    def say(self, content: str, beat: str):
+        scene = self.scene
+        line = NarrationLine(beat, content, reading_time(content, self.words_per_second), start=scene.time)
+        self.lines.append(line)
+        if self.captions:
+            self._show_caption(content)
+        yield line
+        remaining = line.duration - (scene.time - line.start)
+        if remaining > 1e-3:
+            scene.wait(remaining)
+        line.end = scene.time
+        scene.add_subcaption(content, duration=line.end - line.start, offset=line.start - line.end)
+
+    def _show_caption(self, content: str):
+        layout = self.scene.layout
+        words = paragraph(content, style.CAPTION_SIZE * layout.text_scale, layout.caption_width)
+        box = panel(words, pad=0.18)
+        caption = type(words)(box, words)
+        caption.move_to(layout.caption_center)
+        old, self._caption = self._caption, caption
+        if old is None:
+            self.scene.play(FadeIn(caption, shift=0.1 * DOWN), run_time=0.3)
+        else:  # lines change like subtitles: a quick cross-fade, no waiting
+            self.scene.play(FadeOut(old), FadeIn(caption), run_time=0.25)
+
+    def clear(self):
+        if self._caption is not None:
+            self.scene.play(FadeOut(self._caption), run_time=0.3)
+            self._caption = None

@@ -1,0 +1,109 @@
+"""Render chapters with manim, programmatically: the functions the CLI calls."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scenes.catalog import Chapter
+from scenes.formats import manim_settings
+from scenes.source import SceneOptions
+
+
+@dataclass
+class RenderResult:
+    chapter: Chapter
+    video: Path | None  # the MP4 (None for a dry run)
+    subtitles: Path | None  # the .srt beside it, if any line was narrated
+    duration: float  # seconds of scene time
+    beats: list[str] = field(default_factory=list)
+    lines: list = field(default_factory=list)  # NarrationLine of every beat
+
+
+def checked_manim_config(settings: dict) -> dict:
+    """manim's tempconfig silently drops unknown keys: refuse them instead."""
+    from manim import config
+
+    unknown = [k for k in settings if k not in config]
+    if unknown:
+        raise KeyError(f"not a manim config key: {unknown[0]}")
+    return settings
+
+
+@contextmanager
+def scene_environment(trace_path: Path | None, options: SceneOptions):
+    """Point the scenes at a trace and options for the duration of a render."""
+    changes = dict(options.to_env())
+    if trace_path is not None:
+        changes["NEXTWORD_TRACE"] = str(trace_path)
+    saved = {k: os.environ.get(k) for k in changes}
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def render_chapter(
+    chapter: Chapter,
+    *,
+    trace_path: Path | None,
+    quality: str,
+    aspect: str,
+    media_dir: Path,
+    options: SceneOptions = SceneOptions(),
+    dry_run: bool = False,
+    beat_end_hooks: tuple = (),
+) -> RenderResult:
+    """Render one chapter into `media_dir` (manim's working folder) and return what it made."""
+    from manim import tempconfig
+
+    cls = chapter.load()
+    if beat_end_hooks:  # same name, so output files keep the chapter's name
+        cls = type(cls.__name__, (cls,), {"default_beat_end_hooks": list(beat_end_hooks)})
+    settings = checked_manim_config(
+        {
+            **manim_settings(quality, aspect),
+            "media_dir": str(media_dir),
+            "verbosity": "WARNING",
+            "progress_bar": "none",
+            "max_files_cached": -1,
+            "dry_run": dry_run,
+            "output_file": chapter.name,
+        }
+    )
+    with scene_environment(trace_path, options), tempconfig(settings):
+        scene = cls()
+        scene.render()
+        video = None if dry_run else Path(scene.renderer.file_writer.movie_file_path)
+        srt = video.with_suffix(".srt") if video is not None else None
+        return RenderResult(
+            chapter=chapter,
+            video=video,
+            subtitles=srt if srt is not None and srt.exists() else None,
+            duration=float(scene.time),
+            beats=list(scene.beats),
+            lines=list(scene.narrator.lines),
+        )
+
+
+def publish(src: Path, dest: Path) -> Path:
+    """Copy a finished file into place whole or not at all (temporary file, then rename)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest

@@ -1,0 +1,42 @@
+"""Where scenes get their trace and options: the environment, or the defaults.
+
+`render.py` sets these for each render; a plain `manim -ql scenes/<file>.py
+<Scene>` uses the default trace (trained once, then cached) and the defaults.
+
+    NEXTWORD_TRACE     path of a trace file (.npz)
+    NEXTWORD_CAPTIONS  "0" to switch the on-screen captions off
+    NEXTWORD_READING   reading pace for captions, words per second
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from model import Trace, TrainConfig, load_trace
+from model.cache import cached_trace
+from scenes import style
+
+
+def current_trace() -> Trace:
+    path = os.environ.get("NEXTWORD_TRACE")
+    if path:
+        return load_trace(path)
+    trace, _ = cached_trace(TrainConfig())
+    return trace
+
+
+@dataclass(frozen=True)
+class SceneOptions:
+    captions: bool = True  # show each narration line on screen
+    words_per_second: float = style.READING_WORDS_PER_SECOND  # reading pace
+
+    @classmethod
+    def from_env(cls) -> "SceneOptions":
+        return cls(
+            captions=os.environ.get("NEXTWORD_CAPTIONS", "1") != "0",
+            words_per_second=float(os.environ.get("NEXTWORD_READING", style.READING_WORDS_PER_SECOND)),
+        )
+
+    def to_env(self) -> dict[str, str]:
+        return {"NEXTWORD_CAPTIONS": "1" if self.captions else "0", "NEXTWORD_READING": str(self.words_per_second)}
