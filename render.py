@@ -19,7 +19,7 @@ import click
 
 from model import Trace, TraceError, TrainConfig, load_trace, save_trace, train
 from model.cache import cached_trace
-from model.config import LIMITS, OPTIMIZERS
+from model.config import LIMITS, OPTIMIZERS, ConfigError
 from model.data import build_dataset
 from scenes import catalog
 from scenes.formats import ASPECTS, DEFAULT_ASPECT, QUALITIES
@@ -61,9 +61,12 @@ def make_config(sentence, context, epochs, lr, optimizer, dim, hidden, seed) -> 
     )
     try:
         config.validate()
+    except ConfigError as e:
+        raise click.UsageError(f"--{e.field} {e.detail}") from None
+    try:
         build_dataset(config.sentence, config.context)
     except ValueError as e:
-        raise click.UsageError(str(e)[0].upper() + str(e)[1:]) from None
+        raise click.UsageError(f"--sentence: {e}") from None
     return config
 
 
@@ -85,6 +88,14 @@ def render_options(fn):
 
 def quality_option(default):
     return click.option("--quality", type=click.Choice(list(QUALITIES)), default=default, show_default=True, help="Resolution and frame rate.")
+
+
+def find_chapter(name: str) -> catalog.Chapter:
+    try:
+        return catalog.find(name)
+    except KeyError:
+        names = ", ".join(c.name for c in catalog.LESSON)
+        raise click.BadParameter(f"no scene called {name!r}; the scenes are: {names}.", param_hint="NAME") from None
 
 
 def resolve_trace(trace_file: Path | None) -> tuple[Trace, Path]:
@@ -184,11 +195,7 @@ def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
     from scenes.rendering import publish, render_chapter
     from scenes.source import SceneOptions
 
-    try:
-        chapter = catalog.find(name)
-    except KeyError:
-        names = ", ".join(c.name for c in catalog.LESSON)
-        raise click.BadParameter(f"no scene called {name!r}; the scenes are: {names}.", param_hint="NAME") from None
+    chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
     result = render_chapter(
         chapter,
@@ -204,6 +211,32 @@ def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
     click.echo(f"{video}  ({result.duration:.1f} s)")
 
 
+@cli.command("stills")
+@click.argument("name")
+@trace_option
+@quality_option("1080p30")
+@render_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "stills", show_default=True, help="Folder for the PNGs.")
+def stills_cmd(name, trace_file, quality, aspect, no_captions, out):
+    """Write a PNG of the last frame of every beat of a scene (slide stills, and for review)."""
+    from scenes.rendering import render_stills
+    from scenes.source import SceneOptions
+
+    chapter = find_chapter(name)
+    _, trace_path = resolve_trace(trace_file)
+    paths = render_stills(
+        chapter,
+        trace_path=trace_path,
+        quality=quality,
+        aspect=aspect,
+        media_dir=MEDIA / "manim",
+        out_dir=out,
+        options=SceneOptions(captions=not no_captions),
+    )
+    for path in paths:
+        click.echo(str(path))
+
+
 @cli.command("lesson")
 @trace_option
 @quality_option("1080p60")
@@ -211,31 +244,22 @@ def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
 def lesson_cmd(trace_file, quality, aspect, no_captions, out):
     """Render every chapter in order and join them into lesson.mp4, plus one clip per chapter."""
-    from scenes.assemble import concat_videos, read_srt, shifted, write_srt
-    from scenes.rendering import publish, render_chapter
+    from scenes.rendering import render_lesson
     from scenes.source import SceneOptions
 
     _, trace_path = resolve_trace(trace_file)
-    clips, cues, offset = [], [], 0.0
-    for i, chapter in enumerate(catalog.LESSON, 1):
-        click.echo(f"[{i}/{len(catalog.LESSON)}] {chapter.name} …", err=True)
-        result = render_chapter(
-            chapter,
-            trace_path=trace_path,
-            quality=quality,
-            aspect=aspect,
-            media_dir=MEDIA / "manim",
-            options=SceneOptions(captions=not no_captions),
-        )
-        clip = publish(result.video, out / "chapters" / f"{i:02d}-{chapter.name}.mp4")
-        clips.append(clip)
-        if result.subtitles:
-            cues += shifted(read_srt(result.subtitles), offset)
-        offset += result.duration
-    lesson = concat_videos(clips, out / "lesson.mp4")
-    if cues:
-        write_srt(cues, out / "lesson.srt")
-    click.echo(f"{lesson}  ({offset:.1f} s, {len(clips)} chapters)")
+    result = render_lesson(
+        catalog.LESSON,
+        trace_path=trace_path,
+        quality=quality,
+        aspect=aspect,
+        media_dir=MEDIA / "manim",
+        out_dir=out,
+        options=SceneOptions(captions=not no_captions),
+        progress=lambda message: click.echo(message, err=True),
+    )
+    total = sum(duration for _, _, duration in result.chapters)
+    click.echo(f"{result.video}  ({total:.1f} s, {len(result.chapters)} chapters)")
 
 
 def main(argv=None):

@@ -22,6 +22,14 @@ LIMITS = {
 OPTIMIZERS = ("adam", "sgd")
 
 
+class ConfigError(ValueError):
+    """A setting out of range: `field` names it, `detail` says what is wrong."""
+
+    def __init__(self, field: str, detail: str):
+        super().__init__(f"{field} {detail}")
+        self.field, self.detail = field, detail
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that decides a training run. Same config -> same trace, bit for bit."""
@@ -41,9 +49,9 @@ class TrainConfig:
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if not (low <= value <= high):
-                raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}.")
+                raise ConfigError(name, f"must be between {low:g} and {high:g}, got {value!r}.")
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}.")
+            raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}.")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

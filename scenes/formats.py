@@ -11,6 +11,8 @@ QUALITIES = {
     "2160p60": (2160, 60),
 }
 DEFAULT_QUALITY = "1080p60"
+# Not offered by the CLI: for tests that render real frames quickly.
+TEST_QUALITIES = {"tiny": (144, 10)}
 
 # name -> (width, height) proportions
 ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
@@ -25,7 +27,7 @@ def _even(x: float) -> int:
 
 
 def pixel_size(quality: str, aspect: str) -> tuple[int, int]:
-    short, _ = QUALITIES[quality]
+    short, _ = {**QUALITIES, **TEST_QUALITIES}[quality]
     w, h = ASPECTS[aspect]
     if w >= h:
         return _even(short * w / h), short
@@ -46,7 +48,7 @@ def manim_settings(quality: str, aspect: str) -> dict:
     return {
         "pixel_width": pw,
         "pixel_height": ph,
-        "frame_rate": QUALITIES[quality][1],
+        "frame_rate": {**QUALITIES, **TEST_QUALITIES}[quality][1],
         "frame_width": fw,
         "frame_height": fh,
     }

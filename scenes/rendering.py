@@ -65,6 +65,7 @@ def render_chapter(
 ) -> RenderResult:
     """Render one chapter into `media_dir` (manim's working folder) and return what it made."""
     from manim import tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
 
     cls = chapter.load()
     if beat_end_hooks:  # same name, so output files keep the chapter's name
@@ -75,13 +76,16 @@ def render_chapter(
             "media_dir": str(media_dir),
             "verbosity": "WARNING",
             "progress_bar": "none",
-            "max_files_cached": -1,
+            # Manim's per-animation cache hashes every mobject on every play (seconds
+            # per chapter); nextword reuses whole chapters instead.
+            "disable_caching": True,
             "dry_run": dry_run,
             "output_file": chapter.name,
         }
     )
     with scene_environment(trace_path, options), tempconfig(settings):
-        scene = cls()
+        # A dry run jumps each animation to its end: beats end in their true state, no frames drawn.
+        scene = cls(renderer=CairoRenderer(skip_animations=True)) if dry_run else cls()
         scene.render()
         video = None if dry_run else Path(scene.renderer.file_writer.movie_file_path)
         srt = video.with_suffix(".srt") if video is not None else None
@@ -107,3 +111,82 @@ def publish(src: Path, dest: Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return dest
+
+
+def render_stills(
+    chapter: Chapter,
+    *,
+    trace_path: Path | None,
+    quality: str,
+    aspect: str,
+    media_dir: Path,
+    out_dir: Path,
+    options: SceneOptions = SceneOptions(),
+) -> list[Path]:
+    """A PNG of the last frame of every beat, `NN-<beat>.png`, without rendering a video.
+
+    Animations jump to their ends (as in a dry run) and only the beat-end
+    frames are drawn, so stills of a whole chapter take seconds.
+    """
+    from PIL import Image
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def save_frame(scene, beat_id):
+        scene.renderer.update_frame(scene)
+        path = out_dir / f"{len(written) + 1:02d}-{beat_id}.png"
+        tmp = path.with_name(f".{path.name}")
+        Image.fromarray(scene.renderer.get_frame()).save(tmp, format="PNG")
+        os.replace(tmp, path)
+        written.append(path)
+
+    render_chapter(
+        chapter,
+        trace_path=trace_path,
+        quality=quality,
+        aspect=aspect,
+        media_dir=media_dir,
+        options=options,
+        dry_run=True,
+        beat_end_hooks=(save_frame,),
+    )
+    return written
+
+
+@dataclass
+class LessonResult:
+    video: Path  # the whole lesson
+    subtitles: Path | None
+    chapters: list[tuple[Chapter, Path, float]]  # each chapter's clip and duration, in order
+
+
+def render_lesson(
+    chapters: list[Chapter],
+    *,
+    trace_path: Path | None,
+    quality: str,
+    aspect: str,
+    media_dir: Path,
+    out_dir: Path,
+    options: SceneOptions = SceneOptions(),
+    progress=lambda message: None,
+) -> LessonResult:
+    """Render the chapters in order into `out_dir`: chapters/NN-Name.mp4, lesson.mp4, lesson.srt."""
+    from scenes.assemble import concat_videos, read_srt, shifted, write_srt
+
+    made, cues, offset = [], [], 0.0
+    for i, chapter in enumerate(chapters, 1):
+        progress(f"[{i}/{len(chapters)}] {chapter.name}")
+        result = render_chapter(
+            chapter, trace_path=trace_path, quality=quality, aspect=aspect, media_dir=media_dir, options=options
+        )
+        clip = publish(result.video, out_dir / "chapters" / f"{i:02d}-{chapter.name}.mp4")
+        if result.subtitles:
+            publish(result.subtitles, clip.with_suffix(".srt"))
+            cues += shifted(read_srt(result.subtitles), offset)
+        made.append((chapter, clip, result.duration))
+        offset += result.duration
+    video = concat_videos([clip for _, clip, _ in made], out_dir / "lesson.mp4")
+    subtitles = write_srt(cues, out_dir / "lesson.srt") if cues else None
+    return LessonResult(video=video, subtitles=subtitles, chapters=made)

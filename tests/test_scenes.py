@@ -1,0 +1,142 @@
+"""Scenes: every chapter built under dry run at 16:9 and 9:16 with a layout check at
+the end of every beat; numbers on screen come from the trace given; stills; one real render."""
+
+from __future__ import annotations
+
+import av
+import numpy as np
+import pytest
+
+from model import TrainConfig, save_trace, train
+from scenes.catalog import LESSON
+from scenes.checks import layout_problems, visible_texts
+from scenes.parts import GlyphNumber
+from scenes.rendering import render_chapter, render_stills
+
+
+def on_screen(scene) -> list[str]:
+    """Every text and number on screen now, as the viewer reads it."""
+    out = []
+    for mob in visible_texts(scene):
+        out.append(mob.content.strip() if isinstance(mob, GlyphNumber) else mob.original_text)
+    return out
+
+
+def dry_render(chapter, trace_file, tmp_path, aspect="16:9"):
+    seen = {}
+
+    def hook(scene, beat):
+        seen[beat] = (layout_problems(scene), on_screen(scene))
+
+    result = render_chapter(
+        chapter, trace_path=trace_file, quality="preview", aspect=aspect, media_dir=tmp_path / "m", dry_run=True,
+        beat_end_hooks=(hook,),
+    )
+    return result, seen
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("chapter", LESSON, ids=[c.name for c in LESSON])
+def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(chapter, aspect, small_trace_file, tmp_path):
+    result, seen = dry_render(chapter, small_trace_file, tmp_path, aspect)
+    assert result.beats and list(seen) == result.beats
+    for beat, (problems, texts) in seen.items():
+        assert problems == [], f"{chapter.name} {aspect} beat {beat}: {problems}"
+        assert texts, f"{beat} shows no text at all"
+    # Every beat is narrated, and lasts at least as long as its line takes to read.
+    assert [line.beat for line in result.lines] == result.beats
+    for line in result.lines:
+        assert line.end - line.start >= line.duration - 1e-6
+
+
+def test_layout_check_catches_overlap_and_leaving_the_frame(small_trace_file, tmp_path):
+    from manim import RIGHT
+
+    from scenes.parts import text
+
+    found = {}
+
+    def hook(scene, beat):
+        if beat == "result":
+            a, b = text("overlapping words", 30), text("overlapping words", 30)
+            off = text("far away", 30).shift(RIGHT * 20)
+            scene.add(a, b, off)
+            found["problems"] = layout_problems(scene)
+
+    render_chapter(
+        LESSON[0], trace_path=small_trace_file, quality="preview", aspect="16:9", media_dir=tmp_path / "m",
+        dry_run=True, beat_end_hooks=(hook,),
+    )
+    assert "'overlapping words' overlaps 'overlapping words'" in found["problems"]
+    assert "'far away' is outside the title-safe area" in found["problems"]
+
+
+def test_watch_it_learn_shows_the_numbers_of_the_trace_it_is_given(tmp_path):
+    """Two traces (other seeds): the chapter puts each one's own numbers on screen."""
+    for seed in (1, 7):
+        trace = train(TrainConfig(seed=seed, epochs=12))
+        path = save_trace(trace, tmp_path / f"seed{seed}.npz")
+        result, seen = dry_render(LESSON[0], path, tmp_path)
+        _, texts = seen["result"]
+        assert f"{trace.mean_loss[-1]:.3f}" in texts  # the readout's mean loss at the last epoch
+        assert str(trace.last_epoch) in texts
+        pair = 1  # the focus pair: "the cat" -> sat
+        probs = trace.probs[-1, pair]
+        from scenes.parts import percent
+
+        for p in probs:
+            assert percent(p) in texts
+        captions = " ".join(line.text for line in result.lines)
+        assert percent(trace.p_correct[0, pair]) in captions
+        assert percent(trace.p_correct[-1, pair]) in captions
+
+
+def test_stills_write_one_png_per_beat(small_trace_file, tmp_path):
+    paths = render_stills(
+        LESSON[0], trace_path=small_trace_file, quality="preview", aspect="9:16", media_dir=tmp_path / "m",
+        out_dir=tmp_path / "stills",
+    )
+    assert [p.name for p in paths] == sorted(p.name for p in (tmp_path / "stills").glob("*.png"))
+    from PIL import Image
+
+    with Image.open(paths[-1]) as img:
+        assert img.size == (480, 854)
+        pixels = np.asarray(img.convert("RGB"))
+    assert pixels.std() > 5  # not a blank frame
+
+
+@pytest.mark.render
+def test_real_low_resolution_render_has_video_and_subtitles(small_trace_file, tmp_path):
+    result = render_chapter(
+        LESSON[0], trace_path=small_trace_file, quality="tiny", aspect="16:9", media_dir=tmp_path / "m"
+    )
+    with av.open(str(result.video)) as c:
+        stream = c.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
+        frames = sum(1 for _ in c.decode(stream))
+        duration = float(stream.duration * stream.time_base)
+    assert duration == pytest.approx(result.duration, abs=1 / 10 + 1e-6)
+    assert frames == pytest.approx(result.duration * 10, abs=1)
+    srt = result.subtitles.read_text(encoding="utf-8")
+    for line in result.lines:
+        assert line.text in srt.replace("\n", " ")
+
+
+@pytest.mark.render
+def test_lesson_joins_every_chapter_in_order(small_trace_file, tmp_path):
+    from scenes.assemble import read_srt, video_duration
+    from scenes.rendering import render_lesson
+
+    result = render_lesson(
+        LESSON, trace_path=small_trace_file, quality="tiny", aspect="16:9", media_dir=tmp_path / "m",
+        out_dir=tmp_path / "lesson",
+    )
+    assert [c.name for c, _, _ in result.chapters] == [c.name for c in LESSON]
+    names = sorted(p.name for p in (tmp_path / "lesson" / "chapters").glob("*.mp4"))
+    assert names == [f"{i:02d}-{c.name}.mp4" for i, c in enumerate(LESSON, 1)]
+    total = sum(d for _, _, d in result.chapters)
+    assert video_duration(result.video) == pytest.approx(total, abs=0.2)
+    cues = read_srt(result.subtitles)
+    assert cues and all(a.end <= b.start + 1e-3 for a, b in zip(cues, cues[1:]))
+    assert cues[-1].end <= total + 0.1
