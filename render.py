@@ -143,9 +143,10 @@ def format_run(trace: Trace, rows: int = 12) -> str:
     for p in range(trace.P):
         ctx, tgt = trace.pair_words(p)
         lines.append(f"  p{p + 1}: {' '.join(ctx)} → {tgt}")
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if trace.last_epoch / s <= rows), 1000)
     epochs = sorted(
-        {0, trace.last_epoch}
-        | {int(round(x)) for x in _spread(trace.last_epoch, rows)}
+        set(range(0, trace.last_epoch + 1, step))
+        | {trace.last_epoch}
         | ({trace.convergence_epoch} if trace.convergence_epoch is not None else set())
     )
     head = f"{'epoch':>6} {'mean loss':>10} {'accuracy':>9}  " + " ".join(f"{'p' + str(p + 1):>6}" for p in range(shown))
@@ -171,10 +172,6 @@ def format_run(trace: Trace, rows: int = 12) -> str:
     if trace.diverged_epoch is not None:
         lines.append(f"DIVERGED          in epoch {trace.diverged_epoch}: the loss stopped being a finite number")
     return "\n".join(lines)
-
-
-def _spread(last: int, n: int):
-    return [last * i / (n - 1) for i in range(n)] if last > 0 else [0]
 
 
 @cli.command("list")

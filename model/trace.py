@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from model.config import TrainConfig
-from model.data import START, build_dataset, loss_floor
+from model.data import START, build_dataset, loss_floor, split_sentences
 from model.network import PARAM_NAMES, Params
 
 SCHEMA_VERSION = 1
@@ -127,6 +127,11 @@ class Trace:
 
     def grads_at(self, step: int) -> Params:
         return Params(**{k: self.arrays[f"grad_{k}"][step] for k in PARAM_NAMES})
+
+    @cached_property
+    def sentences(self) -> list[list[str]]:
+        """The training text as words, one list per sentence."""
+        return split_sentences(self.config.sentence)
 
     def input_word(self, token_id: int) -> str:
         return START if token_id == self.V else self.vocab[token_id]

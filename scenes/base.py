@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, UP, FadeIn, Scene, config
+from manim import DOWN, UP, FadeIn, FadeOut, Scene, config
 
 from scenes import style
 from scenes.narration import Narrator
-from scenes.parts import fit_width, text
+from scenes.parts import fit_width, text, word_chip
 from scenes.source import SceneOptions, current_trace
 
 
@@ -144,6 +144,31 @@ class LessonScene(Scene):
         self.title_mob = mob
         return mob
 
+    def clear_content(self, keep=()):
+        """Fade out everything but the title, the caption and `keep`."""
+        keep_ids = {id(m) for m in keep} | {id(getattr(self, "title_mob", None)), id(self.narrator.caption)}
+        leaving = [m for m in self.mobjects if id(m) not in keep_ids]
+        if leaving:
+            self.play(*[FadeOut(m) for m in leaving], run_time=style.FADE_TIME)
+
     # ---- words ----------------------------------------------------------------
     def word_colors(self) -> list:
         return [style.word_color(i) for i in range(self.trace.V)]
+
+    def color_of(self, word: str):
+        """A vocabulary word's colour; the start token is muted."""
+        vocab = self.trace.vocab
+        return style.word_color(vocab.index(word)) if word in vocab else style.START_COLOR
+
+    def chip(self, word: str, size: float = style.BODY_SIZE, max_width: float | None = None):
+        return word_chip(word, self.color_of(word), size * self.layout.text_scale, max_width)
+
+    @property
+    def focus_pair(self) -> int:
+        """The pair the lesson follows: the first whose context is all real words
+        ("the cat → sat" by default), else the first pair."""
+        tr = self.trace
+        for p in range(tr.P):
+            if all(int(t) < tr.V for t in tr.contexts[p]):
+                return p
+        return 0

@@ -18,6 +18,8 @@ class Chapter:
 
 
 LESSON = [
+    Chapter("PredictingTheNextWord", "scenes.next_word", "Predicting the next word"),
+    Chapter("WordsBecomeVectors", "scenes.words_to_vectors", "Words become vectors"),
     Chapter("WatchItLearn", "scenes.watch_it_learn", "Watch it learn"),
 ]
 

@@ -39,7 +39,7 @@ class Narrator:
     captions: bool  # show lines on screen
     words_per_second: float
     lines: list[NarrationLine] = field(default_factory=list)
-    _caption: object = None
+    caption: object = None  # the caption on screen now
 
     @contextmanager
     def say(self, content: str, beat: str):
@@ -61,13 +61,13 @@ class Narrator:
         box = panel(words, pad=0.18)
         caption = type(words)(box, words)
         caption.move_to(layout.caption_center)
-        old, self._caption = self._caption, caption
+        old, self.caption = self.caption, caption
         if old is None:
             self.scene.play(FadeIn(caption, shift=0.1 * DOWN), run_time=0.3)
         else:  # lines change like subtitles: a quick cross-fade, no waiting
             self.scene.play(FadeOut(old), FadeIn(caption), run_time=0.25)
 
     def clear(self):
-        if self._caption is not None:
-            self.scene.play(FadeOut(self._caption), run_time=0.3)
-            self._caption = None
+        if self.caption is not None:
+            self.scene.play(FadeOut(self.caption), run_time=0.3)
+            self.caption = None

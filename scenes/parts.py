@@ -17,6 +17,7 @@ from manim import (
     RIGHT,
     UP,
     DashedLine,
+    Dot,
     Line,
     Rectangle,
     RoundedRectangle,
@@ -115,6 +116,12 @@ def percent(p: float) -> str:
     return f"{value:.0f}%"
 
 
+def signed(value: float, digits: int = 2) -> str:
+    """A value for a cell: a true minus sign for negatives, a space for positives (digits line up)."""
+    body = f"{abs(float(value)):.{digits}f}"
+    return ("−" if value < 0 and float(body) != 0 else " ") + body
+
+
 def fit_width(mob, max_width: float):
     """Scale `mob` down (never up) to fit `max_width`."""
     if mob.width > max_width > 0:
@@ -211,44 +218,49 @@ class ProbabilityBars(VGroup):
 # ---- loss curve ------------------------------------------------------------------
 
 
-class LossCurve(VGroup):
-    """Mean loss against epoch, drawn with simple axes (no LaTeX).
+class Chart(VGroup):
+    """Simple axes with round ticks (no LaTeX): the base of the lesson's plots."""
 
-    losses: (N,) mean loss per epoch 0..N-1; baseline: ln V, drawn dashed.
-    """
-
-    def __init__(self, losses, *, width: float, height: float, baseline: float, y_label: str = "loss"):
+    def __init__(self, *, width: float, height: float, x_max: float, y_max: float, x_ticks, y_ticks,
+                 x_label: str, y_label: str, x_format=str, y_format="{:g}".format):
         super().__init__()
-        self.losses = np.asarray(losses, dtype=float)
-        self.last = len(self.losses) - 1
-        self.y_max = max(float(self.losses.max()), baseline) * 1.1
+        self.x_max, self.y_max = float(x_max), float(y_max)
         self.plot_w, self.plot_h = width * 0.86, height * 0.78
-        self.origin = np.array([-width / 2 + width * 0.12, -height / 2 + height * 0.14, 0])
-        x_axis = Line(self.origin, self.origin + RIGHT * self.plot_w, stroke_color=style.MUTED, stroke_width=2)
-        y_axis = Line(self.origin, self.origin + UP * self.plot_h, stroke_color=style.MUTED, stroke_width=2)
+        origin = np.array([-width / 2 + width * 0.12, -height / 2 + height * 0.14, 0])
+        x_axis = Line(origin, origin + RIGHT * self.plot_w, stroke_color=style.MUTED, stroke_width=2)
+        y_axis = Line(origin, origin + UP * self.plot_h, stroke_color=style.MUTED, stroke_width=2)
         self.axes = VGroup(x_axis, y_axis)
         size = style.SMALL_SIZE
-        ticks = VGroup()
-        for e in _nice_ticks(self.last):
-            ticks.add(number_text(str(e), size, style.MUTED).next_to(self.point(e, 0), DOWN, buff=0.12))
-        for v in _nice_value_ticks(self.y_max):
-            ticks.add(number_text(f"{v:g}", size, style.MUTED).next_to(self.point(0, v), LEFT, buff=0.12))
-        self.ticks = ticks
-        self.x_label = text("epoch", size, style.MUTED).next_to(x_axis, DOWN, buff=0.45)
+        self.ticks = VGroup()
+        for x in x_ticks:
+            self.ticks.add(number_text(x_format(x), size, style.MUTED).next_to(self.point(x, 0), DOWN, buff=0.12))
+        for y in y_ticks:
+            self.ticks.add(number_text(y_format(y), size, style.MUTED).next_to(self.point(0, y), LEFT, buff=0.12))
+        self.x_label = text(x_label, size, style.MUTED).next_to(x_axis, DOWN, buff=0.45)
         self.y_label = text(y_label, size, style.MUTED).next_to(y_axis.get_top(), RIGHT, buff=0.15)
+        self.add(self.axes, self.ticks, self.x_label, self.y_label)
+
+    def point(self, x: float, y: float) -> np.ndarray:
+        """Where (x, y) is now, wherever the chart has been moved."""
+        origin = self.axes[0].get_start()
+        return np.array([origin[0] + self.plot_w * x / self.x_max, origin[1] + self.plot_h * y / self.y_max, origin[2]])
+
+
+class LossCurve(Chart):
+    """Mean loss against epoch. losses: (N,) per epoch 0..N-1; baseline: ln V, drawn dashed."""
+
+    def __init__(self, losses, *, width: float, height: float, baseline: float, y_label: str = "loss"):
+        self.losses = np.asarray(losses, dtype=float)
+        self.last = len(self.losses) - 1
+        y_max = max(float(self.losses.max()), baseline) * 1.1
+        super().__init__(width=width, height=height, x_max=max(self.last, 1), y_max=y_max,
+                         x_ticks=nice_ticks(self.last), y_ticks=_nice_value_ticks(y_max), x_label="epoch", y_label=y_label)
         self.baseline = DashedLine(
-            self.point(0, baseline), self.point(self.last, baseline), stroke_color=style.MUTED, stroke_width=2
+            self.point(0, baseline), self.point(self.x_max, baseline), stroke_color=style.MUTED, stroke_width=2
         )
         self.curve = VMobject(stroke_color=style.ACCENT, stroke_width=4)
         self.set_progress(0)
-        self.add(self.axes, self.ticks, self.x_label, self.y_label, self.baseline, self.curve)
-
-    def point(self, epoch: float, value: float) -> np.ndarray:
-        """Where (epoch, value) is now, wherever the chart has been moved."""
-        origin = self.axes[0].get_start() if hasattr(self, "axes") else self.origin
-        x = origin[0] + self.plot_w * epoch / max(self.last, 1)
-        y = origin[1] + self.plot_h * value / self.y_max
-        return np.array([x, y, origin[2]])
+        self.add(self.baseline, self.curve)
 
     def value_at(self, t: float) -> float:
         """The curve between recorded epochs is the straight line joining them."""
@@ -267,7 +279,19 @@ class LossCurve(VGroup):
         return self
 
 
-def _nice_ticks(last: int, most: int = 6) -> list[int]:
+class NegLogChart(Chart):
+    """The cross-entropy curve: loss = −log p against p, the probability of the right word."""
+
+    def __init__(self, *, width: float, height: float, y_max: float):
+        super().__init__(width=width, height=height, x_max=1.0, y_max=y_max, x_ticks=[0, 0.25, 0.5, 0.75, 1],
+                         y_ticks=_nice_value_ticks(y_max), x_label="p(right word)", y_label="loss = −log p",
+                         x_format="{:g}".format)
+        p = np.linspace(np.exp(-y_max), 1.0, 200)
+        self.curve = VMobject(stroke_color=style.ACCENT, stroke_width=4)
+        self.curve.set_points_smoothly([self.point(x, -np.log(x)) for x in p])
+        self.add(self.curve)
+
+def nice_ticks(last: int, most: int = 6) -> list[int]:
     """Round epoch numbers from 0 to `last`, at most `most` of them."""
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
         if last / step <= most - 1:
@@ -280,6 +304,132 @@ def _nice_value_ticks(top: float) -> list[float]:
         if top / step <= 5:
             return [round(i * step, 6) for i in range(int(top / step) + 1)]
     return [0.0]
+
+
+# ---- words, vectors and matrices -------------------------------------------------------
+
+
+def word_chip(word: str, color, size: float = style.BODY_SIZE, max_width: float | None = None) -> VGroup:
+    """A word in its colour on a rounded tag: how the lesson shows a token."""
+    label = text(word, size, color)
+    if max_width:
+        fit_width(label, max_width - 0.3 * size / 24)
+    h = 0.55 * size / 24
+    box = RoundedRectangle(
+        width=label.width + 0.3 * size / 24,
+        height=max(h, label.height + 0.22 * size / 24),
+        corner_radius=0.1 * size / 24,
+        stroke_color=color,
+        stroke_width=2,
+        fill_color=style.PANEL,
+        fill_opacity=1,
+    )
+    label.move_to(box)
+    chip = VGroup(box, label)
+    chip.word, chip.label, chip.box = word, label, box
+    return chip
+
+
+class VectorCells(VGroup):
+    """A vector as a row (or column) of cells coloured by value, each with its number.
+
+    values: (n,) the numbers; scale: |value| at which a cell is fully coloured.
+    """
+
+    def __init__(self, values, *, scale: float, cell: float = 0.62, vertical: bool = False,
+                 numbers: bool = True, digits: int = 2):
+        super().__init__()
+        self.value_scale, self.digits, self.show_numbers = scale, digits, numbers
+        direction = DOWN if vertical else RIGHT
+        self.cells = VGroup(
+            *[
+                Rectangle(width=cell * (1.25 if numbers and not vertical else 1), height=cell * 0.62 if numbers else cell,
+                          stroke_color=style.MUTED, stroke_width=1, fill_opacity=1)
+                for _ in values
+            ]
+        ).arrange(direction, buff=0)
+        size = 15 * cell / 0.62
+        self.numbers = VGroup(*[GlyphNumber("", size, style.INK, slots=digits + 3) for _ in values]) if numbers else VGroup()
+        self.add(self.cells, self.numbers)
+        self.set_values(values)
+
+    def set_values(self, values):
+        for i, (cell, v) in enumerate(zip(self.cells, values)):
+            cell.set_fill(style.value_color(v, self.value_scale), opacity=1)
+            if self.show_numbers:
+                number = self.numbers[i]
+                number.set_text(signed(v, self.digits))
+                number.move_to(cell)
+        return self
+
+
+class MatrixCells(VGroup):
+    """A matrix as rows of VectorCells, each row labelled (a word chip, say)."""
+
+    def __init__(self, values, row_labels, *, scale: float, cell: float = 0.62, numbers: bool = True):
+        super().__init__()
+        values = np.asarray(values)
+        self.rows = VGroup(*[VectorCells(row, scale=scale, cell=cell, numbers=numbers) for row in values])
+        pitch = max(self.rows[0].height, max(label.height for label in row_labels) * 1.15)
+        self.rows.arrange(DOWN, buff=pitch - self.rows[0].height + 0.04)
+        self.labels = VGroup()
+        for row, label in zip(self.rows, row_labels):
+            self.labels.add(label.next_to(row, LEFT, buff=0.2))
+        self.add(self.rows, self.labels)
+
+    def set_values(self, values):
+        for row, v in zip(self.rows, values):
+            row.set_values(v)
+        return self
+
+
+class WordMap(VGroup):
+    """The word vectors as points on a fixed 2-D map.
+
+    positions: (N, V, 2) every word's projected position at every epoch; the
+    scale is fixed from all of them, so a point moves only when its vector does.
+    """
+
+    def __init__(self, positions, words, colors, *, width: float, height: float, label_size: float = style.LABEL_SIZE):
+        super().__init__()
+        self.positions = np.asarray(positions, dtype=float)
+        lo = self.positions.reshape(-1, 2).min(axis=0)
+        hi = self.positions.reshape(-1, 2).max(axis=0)
+        self.center_data = (lo + hi) / 2
+        span = np.maximum(hi - lo, 1e-6)
+        self.unit = min(width * 0.8 / span[0], height * 0.8 / span[1])
+        self.frame = RoundedRectangle(width=width, height=height, corner_radius=0.15, stroke_color=style.MUTED,
+                                      stroke_width=1, stroke_opacity=0.5, fill_color=style.PANEL, fill_opacity=0.5)
+        self.dots = VGroup(*[Dot(radius=0.08, color=c) for c in colors])
+        self.labels = VGroup(*[text(w, label_size, c) for w, c in zip(words, colors)])
+        self.add(self.frame, self.dots, self.labels)
+        self.set_epoch(0)
+
+    def to_frame(self, xy) -> np.ndarray:
+        c = self.frame.get_center()
+        d = (np.asarray(xy) - self.center_data) * self.unit
+        return np.array([c[0] + d[0], c[1] + d[1], 0.0])
+
+    def set_epoch(self, t: float):
+        """Points at epoch t (between two epochs: on the straight line joining them)."""
+        lo = int(np.floor(t))
+        hi = min(lo + 1, len(self.positions) - 1)
+        xy = self.positions[lo] * (1 - (t - lo)) + self.positions[hi] * (t - lo)
+        placed = []
+        for dot, label, p in zip(self.dots, self.labels, xy):
+            dot.move_to(self.to_frame(p))
+            for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
+                label.next_to(dot, direction, buff=0.08)
+                box = (label.get_left()[0], label.get_bottom()[1], label.get_right()[0], label.get_top()[1])
+                if not any(_overlap(box, other) for other in placed):
+                    break
+            placed.append((label.get_left()[0], label.get_bottom()[1], label.get_right()[0], label.get_top()[1]))
+            placed.append((dot.get_left()[0], dot.get_bottom()[1], dot.get_right()[0], dot.get_top()[1]))
+        return self
+
+
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def panel(mob, pad: float = 0.25) -> RoundedRectangle:

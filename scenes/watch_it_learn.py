@@ -13,14 +13,6 @@ from scenes.parts import GlyphNumber, LossCurve, ProbabilityBars, fit_width, num
 TRAINING_RUN_TIME = 10.0  # seconds for the whole run, whatever the number of epochs
 
 
-def focus_pair(trace) -> int:
-    """The pair the chapter follows: the first whose context is all real words."""
-    for p in range(trace.P):
-        if all(int(t) < trace.V for t in trace.contexts[p]):
-            return p
-    return 0
-
-
 class WatchItLearn(LessonScene):
     chapter_title = "Watch it learn"
 
@@ -36,7 +28,7 @@ class WatchItLearn(LessonScene):
         self.beat("set_the_stage")
         tr, lay = self.trace, self.layout
         self.show_title(self.chapter_title)
-        self.pair = focus_pair(tr)
+        self.pair = self.focus_pair
         ctx, self.target = tr.pair_words(self.pair)
         left_c, right_c, w, h = lay.halves()
         size = style.HEADING_SIZE * lay.text_scale
@@ -51,7 +43,7 @@ class WatchItLearn(LessonScene):
             tr.vocab, self.word_colors(), tr.probs[0, self.pair], width=w * 0.9, height=h * 0.72, right=tr.targets[self.pair]
         )
         self.bars.move_to(right_c + DOWN * h * 0.06)
-        question = VGroup(*[text(word, size, self._input_color(word)) for word in ctx], text("→ ?", size, style.MUTED))
+        question = VGroup(*[text(word, size, self.color_of(word)) for word in ctx], text("→ ?", size, style.MUTED))
         question.arrange(buff=0.25)
         self.question = fit_width(question, w).next_to(self.bars, UP, buff=0.35)
 
@@ -149,6 +141,3 @@ class WatchItLearn(LessonScene):
         width = len(str(self.trace.last_epoch))
         readout[1].set_text(f"{epoch:>{width}}")
         readout[3].set_text(f"{self.trace.mean_loss[epoch]:.3f}")
-
-    def _input_color(self, word: str):
-        return style.word_color(self.trace.vocab.index(word)) if word in self.trace.vocab else style.START_COLOR

@@ -1,0 +1,183 @@
+"""Chapter 1: Predicting the next word. The sentence, the keyboard analogy, next-token
+prediction, and the training pairs a sliding window cuts from the sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    LaggedStart,
+    RoundedRectangle,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+)
+
+from scenes import style
+from scenes.base import LessonScene
+from scenes.parts import fit_width, paragraph, text
+
+MAX_PAIRS_LISTED = 6  # rows of the pair list; longer texts show the first ones and a count
+MAX_PAIRS_ANIMATED = 6  # window steps played one by one; the rest appear together
+
+
+class PredictingTheNextWord(LessonScene):
+    chapter_title = "Predicting the next word"
+
+    def construct(self):
+        self.show_lesson_title()
+        self.write_the_sentence()
+        self.compare_with_a_phone_keyboard()
+        self.state_the_task()
+        self.slide_the_window()
+
+    # ---- beats ------------------------------------------------------------------
+    def show_lesson_title(self):
+        self.beat("title")
+        lay = self.layout
+        title = paragraph("How a neural network learns the next word", style.TITLE_SIZE * 1.1, lay.safe_width * 0.9)
+        sub = text("a real training run, step by step", style.BODY_SIZE, style.MUTED)
+        group = VGroup(title, sub).arrange(DOWN, buff=0.4).move_to(lay.content_center + UP * 0.3)
+        with self.say("AI assistants write text one word at a time. Let's watch a tiny neural network learn to do exactly that."):
+            self.play(FadeIn(title, shift=0.2 * UP), run_time=1.0)
+            self.play(FadeIn(sub), run_time=0.6)
+        self.lesson_title = group
+
+    def write_the_sentence(self):
+        self.beat("sentence")
+        lay, tr = self.layout, self.trace
+        self.play(FadeOut(self.lesson_title), run_time=style.FADE_TIME)
+        self.show_title(self.chapter_title)
+        self.words = [w for sentence in tr.sentences for w in sentence]
+        self.chips = self.sentence_chips(self.words)
+        self.chips.move_to(lay.content_center + UP * lay.content_height * 0.28)
+        shown = " ".join(self.words)
+        with self.say(f"Our network will learn just one sentence: “{shown}”. It has {len(self.words)} words."):
+            self.play(LaggedStart(*[FadeIn(c, shift=0.15 * UP) for c in self.chips], lag_ratio=0.35), run_time=2.0)
+
+    def compare_with_a_phone_keyboard(self):
+        self.beat("keyboard")
+        lay, tr = self.layout, self.trace
+        p = self.focus_pair
+        ctx, _ = tr.pair_words(p)
+        typed = " ".join(w for w in ctx if w in tr.vocab)
+        final = tr.probs[-1, p]
+        top = [tr.vocab[i] for i in np.argsort(-final, kind="stable")[:3]]
+        phone_w = min(lay.safe_width * 0.8, 5.2)
+        phone = RoundedRectangle(width=phone_w, height=2.6, corner_radius=0.3, stroke_color=style.MUTED, stroke_width=2,
+                                 fill_color=style.PANEL, fill_opacity=1)
+        field = RoundedRectangle(width=phone_w * 0.86, height=0.6, corner_radius=0.12, stroke_width=0,
+                                 fill_color=style.BACKGROUND, fill_opacity=1).move_to(phone.get_top() + DOWN * 0.6)
+        typed_mob = fit_width(text(typed + " |", style.BODY_SIZE), field.width * 0.9).move_to(field).align_to(field, LEFT).shift(RIGHT * 0.2)
+        suggestions = VGroup(*[self.chip(w, style.BODY_SIZE, max_width=phone_w * 0.3) for w in top])
+        suggestions.arrange(RIGHT, buff=0.18).next_to(field, DOWN, buff=0.4)
+        fit_width(suggestions, phone_w * 0.92)
+        note = text("suggestions: our network, after training", style.SMALL_SIZE, style.MUTED)
+        fit_width(note, lay.safe_width).next_to(phone, DOWN, buff=0.2)
+        self.phone = VGroup(phone, field, typed_mob, suggestions, note).move_to(
+            lay.content_center + DOWN * lay.content_height * 0.12)
+        with self.say(
+            f"Your phone's keyboard does the same thing: after “{typed}” it suggests what may come next. "
+            f"Once trained, our network's first suggestion will be “{top[0]}”."
+        ):
+            self.play(FadeIn(phone), FadeIn(field), FadeIn(typed_mob), run_time=0.8)
+            self.play(LaggedStart(*[FadeIn(s, shift=0.1 * UP) for s in suggestions], lag_ratio=0.3), FadeIn(note), run_time=1.2)
+
+    def state_the_task(self):
+        self.beat("task")
+        lay = self.layout
+        self.play(FadeOut(self.phone), run_time=style.FADE_TIME)
+        heading = text("next-token prediction", style.HEADING_SIZE, style.ACCENT)
+        steps = VGroup(
+            text("1. read the words so far", style.BODY_SIZE),
+            text("2. give every word a probability", style.BODY_SIZE),
+            text("3. pick one, add it, repeat", style.BODY_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        block = VGroup(heading, steps).arrange(DOWN, buff=0.35)
+        fit_width(block, lay.safe_width * 0.9).next_to(self.chips, DOWN, buff=0.6)
+        with self.say(
+            "This is next-token prediction, the task behind large language models: "
+            "read the words so far, give every possible next word a probability, pick one, and repeat."
+        ):
+            self.play(FadeIn(heading), run_time=0.6)
+            self.play(LaggedStart(*[FadeIn(s, shift=0.1 * RIGHT) for s in steps], lag_ratio=0.4), run_time=1.8)
+        self.task_block = block
+
+    def slide_the_window(self):
+        self.beat("pairs")
+        lay, tr = self.layout, self.trace
+        self.play(FadeOut(self.task_block), run_time=style.FADE_TIME)
+        c = tr.config.context
+        start = self.chip("<s>", style.HEADING_SIZE).next_to(self.chips[0], LEFT, buff=0.15)
+        row = VGroup(start, self.chips)
+        fit_width(row, lay.safe_width)
+        row.move_to(lay.content_center + UP * lay.content_height * 0.28)
+        slots = list(self.chips)  # the chip of each word of the text
+        rows = VGroup()
+        listed = min(tr.P, MAX_PAIRS_LISTED)
+        for p in range(listed):
+            ctx, tgt = tr.pair_words(p)
+            rows.add(self.pair_row(ctx, tgt))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        if tr.P > listed:
+            rows.add(text(f"… and {tr.P - listed} more", style.LABEL_SIZE, style.MUTED).next_to(rows, DOWN, aligned_edge=LEFT))
+        room = lay.content_bottom + 0.1, row.get_bottom()[1] - 0.35
+        if rows.height > room[1] - room[0]:
+            rows.scale_to_fit_height(room[1] - room[0])
+        fit_width(rows, lay.safe_width)
+        rows.move_to([0, (room[0] + room[1]) / 2, 0])
+
+        with self.say(
+            f"A window sliding along the sentence turns it into {tr.P} training examples: "
+            f"{c} {'word' if c == 1 else 'words'} in, the next word out. A start marker fills the gap at the beginning."
+        ) as line:
+            self.play(FadeIn(start, shift=0.1 * RIGHT), run_time=0.5)
+            window = arrow = None
+            step_time = max(0.8, min(1.4, (line.duration - 1) / max(min(tr.P, MAX_PAIRS_ANIMATED), 1)))
+            for p in range(tr.P):
+                position, first = self.target_position(p)
+                ctx_slots = [start if position - k - 1 < first else slots[position - k - 1] for k in range(c)][::-1]
+                new_window = SurroundingRectangle(VGroup(*ctx_slots), color=style.ACCENT, buff=0.08, corner_radius=0.1)
+                tgt_chip = slots[position]
+                new_arrow = Arrow(new_window.get_bottom(), tgt_chip.get_bottom(), path_arc=1.2, color=style.ACCENT,
+                                  stroke_width=3, buff=0.05, max_tip_length_to_length_ratio=0.15)
+                anims = [FadeIn(rows[p])] if p < listed else []
+                if p >= MAX_PAIRS_ANIMATED and p < tr.P - 1:
+                    continue  # long texts: skip ahead to the last pair
+                if window is None:
+                    window, arrow = new_window, new_arrow
+                    self.play(Create(window), GrowArrow(arrow), *anims, run_time=step_time)
+                else:
+                    self.play(Transform(window, new_window), Transform(arrow, new_arrow), *anims, run_time=step_time)
+            if tr.P > listed:
+                self.play(FadeIn(rows[-1]), run_time=0.4)
+
+    # ---- pieces -----------------------------------------------------------------
+    def sentence_chips(self, words) -> VGroup:
+        chips = VGroup(*[self.chip(w, style.HEADING_SIZE) for w in words]).arrange(RIGHT, buff=0.18)
+        return fit_width(chips, self.layout.safe_width * 0.86)
+
+    def pair_row(self, ctx, tgt) -> VGroup:
+        size = style.LABEL_SIZE
+        left = VGroup(*[self.chip(w, size) for w in ctx]).arrange(RIGHT, buff=0.1)
+        return VGroup(left, text("→", size, style.MUTED), self.chip(tgt, size)).arrange(RIGHT, buff=0.2)
+
+    def target_position(self, p: int) -> tuple[int, int]:
+        """Index, in the words of the whole text, of pair p's target word, and of its sentence's first word."""
+        lengths = [len(s) for s in self.trace.sentences]
+        k = p
+        offset = 0
+        for n in lengths:
+            if k < n - 1:
+                return offset + k + 1, offset
+            k -= n - 1
+            offset += n
+        raise IndexError(p)

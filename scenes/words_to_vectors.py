@@ -1,0 +1,168 @@
+"""Chapter 2: Words become vectors. The vocabulary, the embedding matrix with its real
+epoch-0 values, a lookup as one-hot × matrix, the "cat" vector, the word map, and a
+callback to word arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup
+
+from model.analysis import word_map, word_map_basis
+from scenes import style
+from scenes.base import LessonScene
+from scenes.parts import MatrixCells, VectorCells, WordMap, fit_width, number_text, signed, text
+
+MAX_MATRIX_ROWS = 12  # rows drawn; bigger vocabularies show the first rows and a count
+
+
+class WordsBecomeVectors(LessonScene):
+    chapter_title = "Words become vectors"
+
+    def construct(self):
+        self.show_the_vocabulary()
+        self.show_the_embedding_matrix()
+        self.look_up_a_word()
+        self.single_out_the_vector()
+        self.draw_the_word_map()
+        self.recall_word_arithmetic()
+
+    def setup(self):
+        super().setup()
+        tr = self.trace
+        p = self.focus_pair
+        ctx, _ = tr.pair_words(p)
+        self.word = ctx[-1]  # the word the lesson follows: "cat" by default
+        self.word_id = tr.vocab.index(self.word)
+        self.E0 = tr.params_at(0).E  # (V+1, d)
+        self.value_scale = float(np.abs(tr.arrays["param_E"]).max())  # one colour scale for every epoch
+
+    # ---- beats ------------------------------------------------------------------
+    def show_the_vocabulary(self):
+        self.beat("vocabulary")
+        lay, tr = self.layout, self.trace
+        self.show_title(self.chapter_title)
+        chips = VGroup(*[self.chip(w, style.HEADING_SIZE) for w in tr.vocab], self.chip("<s>", style.HEADING_SIZE))
+        chips.arrange(RIGHT, buff=0.3)
+        fit_width(chips, lay.safe_width * 0.95)
+        indices = VGroup(*[number_text(str(i), style.LABEL_SIZE, style.MUTED).next_to(c, DOWN, buff=0.18)
+                           for i, c in enumerate(chips)])
+        self.vocab_row = VGroup(chips, indices).move_to(lay.content_center)
+        with self.say(
+            f"The sentence uses {tr.V} different words: its vocabulary. Each gets a number and a colour it keeps "
+            f"for the whole lesson, plus a start marker that is only ever an input."
+        ):
+            self.play(LaggedStart(*[FadeIn(c, shift=0.1 * UP) for c in chips], lag_ratio=0.2), run_time=1.6)
+            self.play(FadeIn(indices), run_time=0.6)
+
+    def show_the_embedding_matrix(self):
+        self.beat("embedding_matrix")
+        lay, tr = self.layout, self.trace
+        rows = min(tr.V + 1, MAX_MATRIX_ROWS)
+        ids = list(range(rows - 1)) + [tr.V]  # the first words, and always the start token
+        labels = [text(tr.input_word(i), style.LABEL_SIZE, self.color_of(tr.input_word(i))) for i in ids]
+        cell = min(0.85, (lay.content_height - 1.2) / (rows * 0.7 + 0.5))
+        self.matrix = MatrixCells(self.E0[ids], labels, scale=self.value_scale, cell=cell)
+        self.matrix_ids = ids
+        header = text(f"embedding table: {tr.V + 1} rows × {tr.config.dim} numbers", style.LABEL_SIZE, style.MUTED)
+        self.matrix_block = VGroup(header, self.matrix).arrange(DOWN, buff=0.25)
+        if lay.portrait:
+            fit_width(self.matrix_block, lay.safe_width * 0.9)
+            self.matrix_block.move_to(lay.content_center + UP * lay.content_height * 0.18)
+        else:
+            self.matrix_block.move_to(lay.content_center + LEFT * lay.safe_width * 0.2)
+        with self.say(
+            f"The embedding layer is a table with one row of {tr.config.dim} numbers for every word. "
+            f"Before training they are random: these are the network's real starting values."
+        ):
+            self.play(FadeOut(self.vocab_row), run_time=style.FADE_TIME)
+            self.play(FadeIn(header), LaggedStart(*[FadeIn(r) for r in self.matrix.rows], lag_ratio=0.1),
+                      FadeIn(self.matrix.labels), run_time=1.6)
+
+    def look_up_a_word(self):
+        self.beat("lookup")
+        lay, tr = self.layout, self.trace
+        row_index = self.matrix_ids.index(self.word_id)
+        onehot = VectorCells([1.0 if i == self.word_id else 0.0 for i in self.matrix_ids], scale=1.0,
+                             cell=self.matrix.rows[0].cells[0].height / 0.62, vertical=True, digits=0)
+        onehot.next_to(self.matrix.labels, LEFT, buff=0.3)
+        for cell_, number, row in zip(onehot.cells, onehot.numbers, self.matrix.rows):  # each 0/1 beside its row
+            cell_.match_y(row)
+            number.match_y(row)
+        onehot_label = text(f"one-hot\n“{self.word}”", style.SMALL_SIZE, style.MUTED).next_to(onehot, DOWN, buff=0.15)
+        highlight = SurroundingRectangle(VGroup(self.matrix.rows[row_index], self.matrix.labels[row_index]),
+                                         color=style.ACCENT, buff=0.06)
+        self.vector = VectorCells(self.E0[self.word_id], scale=self.value_scale, cell=0.9)
+        word_chip = self.chip(self.word, style.BODY_SIZE)
+        self.vector_block = VGroup(word_chip, self.vector).arrange(RIGHT, buff=0.25)
+        if lay.portrait:
+            self.vector_block.move_to(lay.content_center + DOWN * lay.content_height * 0.32)
+        else:
+            self.vector_block.move_to(lay.content_center + RIGHT * lay.safe_width * 0.27)
+        fit_width(self.vector_block, lay.safe_width * (0.95 if lay.portrait else 0.45))
+        self.lookup_parts = VGroup(onehot, onehot_label, highlight)
+        with self.say(
+            f"To look up “{self.word}”, its number picks one row: a one-hot vector, all zeros and a single one, "
+            f"times the table. That row is the vector for “{self.word}”."
+        ):
+            self.play(FadeIn(onehot), FadeIn(onehot_label), run_time=0.8)
+            self.play(FadeIn(highlight), run_time=0.6)
+            self.play(FadeIn(self.vector_block, shift=0.3 * RIGHT), run_time=1.0)
+
+    def single_out_the_vector(self):
+        self.beat("vector")
+        values = ", ".join(signed(v).strip() for v in self.E0[self.word_id])
+        frame = SurroundingRectangle(self.vector_block, color=style.ACCENT, buff=0.15, corner_radius=0.1)
+        with self.say(
+            f"At the start these are random numbers: {values}. "
+            f"Training will move them until they help predict what comes next."
+        ):
+            self.play(FadeOut(self.lookup_parts), FadeIn(frame), run_time=0.8)
+        self.vector_frame = frame
+
+    def draw_the_word_map(self):
+        self.beat("word_map")
+        lay, tr = self.layout, self.trace
+        mean, basis = word_map_basis(tr)
+        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
+        w = lay.safe_width * (0.9 if lay.portrait else 0.6)
+        h = min(lay.content_height * 0.95, w * 0.75)
+        wm = WordMap(positions, tr.vocab, self.word_colors(), width=w, height=h).move_to(lay.content_center)
+        wm.add(text("epoch 0", style.SMALL_SIZE, style.MUTED).next_to(wm.frame.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15))
+        with self.say(
+            "Drawn as points on a map, the words start out scattered at random. "
+            "Later you will see them move as the network learns."
+        ):
+            self.play(FadeOut(self.matrix_block), FadeOut(self.vector_block), FadeOut(self.vector_frame),
+                      run_time=style.FADE_TIME)
+            self.play(FadeIn(wm.frame), LaggedStart(*[FadeIn(VGroup(d, l)) for d, l in zip(wm.dots, wm.labels)],
+                                                    lag_ratio=0.2), run_time=1.6)
+        self.word_map = wm
+
+    def recall_word_arithmetic(self):
+        self.beat("word_arithmetic")
+        lay = self.layout
+        size = style.BODY_SIZE
+        # A schematic, not data: four words at the corners of a parallelogram.
+        corners = {"man": np.array([-1.6, -0.7, 0]), "woman": np.array([1.0, -0.7, 0]),
+                   "king": np.array([-1.0, 0.9, 0]), "queen": np.array([1.6, 0.9, 0])}
+        dots = VGroup()
+        for word, at in corners.items():
+            side = DOWN if at[1] < 0 else UP
+            dots.add(VGroup(Dot(at, radius=0.07, color=style.ACCENT), text(word, size, style.INK).next_to(at, side, buff=0.15)))
+        arrows = VGroup(
+            Arrow(corners["man"], corners["king"], buff=0.12, color=style.MUTED, stroke_width=3),
+            Arrow(corners["woman"], corners["queen"], buff=0.12, color=style.MUTED, stroke_width=3),
+        )
+        sum_text = text("king − man + woman ≈ queen", style.HEADING_SIZE, style.ACCENT)
+        note = text("illustration: vectors trained on billions of words", style.SMALL_SIZE, style.MUTED)
+        sketch = VGroup(arrows, dots)
+        block = VGroup(sum_text, sketch, note).arrange(DOWN, buff=0.4)
+        fit_width(block, lay.safe_width * 0.9)
+        block.move_to(lay.content_center)
+        with self.say(
+            "Trained on billions of words, such vectors capture meaning: "
+            "king minus man plus woman lands near queen. Ours will learn from one sentence."
+        ):
+            self.play(FadeOut(self.word_map), run_time=style.FADE_TIME)
+            self.play(FadeIn(sum_text), run_time=0.8)
+            self.play(FadeIn(sketch), FadeIn(note), run_time=1.0)
