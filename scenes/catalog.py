@@ -20,6 +20,8 @@ class Chapter:
 LESSON = [
     Chapter("PredictingTheNextWord", "scenes.next_word", "Predicting the next word"),
     Chapter("WordsBecomeVectors", "scenes.words_to_vectors", "Words become vectors"),
+    Chapter("ThreeLayers", "scenes.three_layers", "The network: three layers"),
+    Chapter("HowWrongWasIt", "scenes.how_wrong", "How wrong was it?"),
     Chapter("WatchItLearn", "scenes.watch_it_learn", "Watch it learn"),
 ]
 

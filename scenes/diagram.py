@@ -47,7 +47,7 @@ class NetworkDiagram(VGroup):
         xs = np.linspace(-width / 2 + width * 0.1, width / 2 - width * 0.1, 5)
         node = min(0.32, col_h / (max(c * dim + c, hidden, V) * 1.25))
         chip_w = width * 0.17
-        chip_size = min(style.LABEL_SIZE, 22 * node / 0.3)
+        chip_size = max(18, min(style.LABEL_SIZE, 22 * node / 0.3))
         self.inputs = _column([word_chip(w, col, chip_size, max_width=chip_w) for w, col in zip(context_words, context_colors)],
                               col_h * 0.6)
         self.embedding = _column([Square(node, stroke_color=style.MUTED, stroke_width=1.5, fill_color=style.NEUTRAL,
@@ -68,7 +68,7 @@ class NetworkDiagram(VGroup):
             group.move_to([x, 0, 0])
         for out_node, bar, word, col in zip(self.output, self.softmax_bars, vocab, vocab_colors):
             bar.move_to([xs[4] - bar_len / 2 + 0.05, out_node.get_center()[1], 0], aligned_edge=LEFT)
-            label = fit_width(text(word, min(style.SMALL_SIZE, 18 * node / 0.3), col), width * 0.1)
+            label = fit_width(text(word, max(15, min(style.SMALL_SIZE, 18 * node / 0.3)), col), width * 0.1)
             label.next_to([xs[4] - bar_len / 2, out_node.get_center()[1], 0], LEFT, buff=0.08)
             self.softmax_words.add(label)
         self.lookups = VMobject(stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.6)
@@ -96,11 +96,9 @@ class NetworkDiagram(VGroup):
         return {"words": self.inputs, "embedding": self.embedding, "hidden": self.hidden,
                 "output": self.output, "softmax": VGroup(self.softmax_bars, self.softmax_words)}[name]
 
-    def set_layer(self, name: str, values, scale: float):
-        """Colour a layer's nodes by value (embedding, hidden, output)."""
-        for node, v in zip(self.layer(name), values):
-            node.set_fill(style.value_color(v, scale), opacity=1)
-        return self
+    def colour_layer(self, name: str, values, scale: float) -> list:
+        """Animations that colour a layer's nodes by value (embedding, hidden, output)."""
+        return [node.animate.set_fill(style.value_color(v, scale), opacity=1) for node, v in zip(self.layer(name), values)]
 
     def set_probabilities(self, probs):
         for bar, p in zip(self.softmax_bars, probs):

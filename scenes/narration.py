@@ -58,9 +58,11 @@ class Narrator:
     def _show_caption(self, content: str):
         layout = self.scene.layout
         words = paragraph(content, style.CAPTION_SIZE * layout.text_scale, layout.caption_width)
+        if words.height > layout.caption_height - 0.36:  # a long line: smaller type, never outside the band
+            words.scale_to_fit_height(layout.caption_height - 0.36)
         box = panel(words, pad=0.18)
         caption = type(words)(box, words)
-        caption.move_to(layout.caption_center)
+        caption.move_to(layout.caption_center).align_to([0, layout.safe_bottom, 0], DOWN)
         old, self.caption = self.caption, caption
         if old is None:
             self.scene.play(FadeIn(caption, shift=0.1 * DOWN), run_time=0.3)

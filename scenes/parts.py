@@ -402,7 +402,11 @@ class WordMap(VGroup):
                                       stroke_width=1, stroke_opacity=0.5, fill_color=style.PANEL, fill_opacity=0.5)
         self.dots = VGroup(*[Dot(radius=0.08, color=c) for c in colors])
         self.labels = VGroup(*[text(w, label_size, c) for w, c in zip(words, colors)])
-        self.add(self.frame, self.dots, self.labels)
+        slots = len(str(len(self.positions) - 1))
+        self.epoch_number = GlyphNumber("0", style.SMALL_SIZE, style.MUTED, slots=slots)
+        self.epoch_label = VGroup(text("epoch", style.SMALL_SIZE, style.MUTED), self.epoch_number).arrange(RIGHT, buff=0.12)
+        self.epoch_label.next_to(self.frame.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)
+        self.add(self.frame, self.dots, self.labels, self.epoch_label)
         self.set_epoch(0)
 
     def to_frame(self, xy) -> np.ndarray:
@@ -415,17 +419,20 @@ class WordMap(VGroup):
         lo = int(np.floor(t))
         hi = min(lo + 1, len(self.positions) - 1)
         xy = self.positions[lo] * (1 - (t - lo)) + self.positions[hi] * (t - lo)
-        placed = []
+        self.epoch_number.set_text(str(lo))
+        placed = [_bounds(self.epoch_label)]
         for dot, label, p in zip(self.dots, self.labels, xy):
             dot.move_to(self.to_frame(p))
             for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
                 label.next_to(dot, direction, buff=0.08)
-                box = (label.get_left()[0], label.get_bottom()[1], label.get_right()[0], label.get_top()[1])
-                if not any(_overlap(box, other) for other in placed):
+                if not any(_overlap(_bounds(label), other) for other in placed):
                     break
-            placed.append((label.get_left()[0], label.get_bottom()[1], label.get_right()[0], label.get_top()[1]))
-            placed.append((dot.get_left()[0], dot.get_bottom()[1], dot.get_right()[0], dot.get_top()[1]))
+            placed += [_bounds(label), _bounds(dot)]
         return self
+
+
+def _bounds(mob) -> tuple[float, float, float, float]:
+    return mob.get_left()[0], mob.get_bottom()[1], mob.get_right()[0], mob.get_top()[1]
 
 
 def _overlap(a, b) -> bool:

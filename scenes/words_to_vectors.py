@@ -65,9 +65,10 @@ class WordsBecomeVectors(LessonScene):
         self.matrix_ids = ids
         header = text(f"embedding table: {tr.V + 1} rows × {tr.config.dim} numbers", style.LABEL_SIZE, style.MUTED)
         self.matrix_block = VGroup(header, self.matrix).arrange(DOWN, buff=0.25)
-        if lay.portrait:
-            fit_width(self.matrix_block, lay.safe_width * 0.9)
+        if lay.portrait:  # room on the left for the one-hot column of the next beat
+            fit_width(self.matrix_block, lay.safe_width * 0.75)
             self.matrix_block.move_to(lay.content_center + UP * lay.content_height * 0.18)
+            self.matrix_block.align_to([lay.safe_right - 0.1, 0, 0], RIGHT)
         else:
             self.matrix_block.move_to(lay.content_center + LEFT * lay.safe_width * 0.2)
         with self.say(
@@ -127,14 +128,13 @@ class WordsBecomeVectors(LessonScene):
         w = lay.safe_width * (0.9 if lay.portrait else 0.6)
         h = min(lay.content_height * 0.95, w * 0.75)
         wm = WordMap(positions, tr.vocab, self.word_colors(), width=w, height=h).move_to(lay.content_center)
-        wm.add(text("epoch 0", style.SMALL_SIZE, style.MUTED).next_to(wm.frame.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15))
         with self.say(
             "Drawn as points on a map, the words start out scattered at random. "
             "Later you will see them move as the network learns."
         ):
             self.play(FadeOut(self.matrix_block), FadeOut(self.vector_block), FadeOut(self.vector_frame),
                       run_time=style.FADE_TIME)
-            self.play(FadeIn(wm.frame), LaggedStart(*[FadeIn(VGroup(d, l)) for d, l in zip(wm.dots, wm.labels)],
+            self.play(FadeIn(wm.frame), FadeIn(wm.epoch_label), LaggedStart(*[FadeIn(VGroup(d, l)) for d, l in zip(wm.dots, wm.labels)],
                                                     lag_ratio=0.2), run_time=1.6)
         self.word_map = wm
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model import TrainConfig, save_trace, train
-from scenes.catalog import LESSON
+from scenes.catalog import LESSON, find
 from scenes.checks import layout_problems, visible_texts
 from scenes.parts import GlyphNumber
 from scenes.rendering import render_chapter, render_stills
@@ -64,7 +64,7 @@ def test_layout_check_catches_overlap_and_leaving_the_frame(small_trace_file, tm
             found["problems"] = layout_problems(scene)
 
     render_chapter(
-        LESSON[0], trace_path=small_trace_file, quality="preview", aspect="16:9", media_dir=tmp_path / "m",
+        find("WatchItLearn"), trace_path=small_trace_file, quality="preview", aspect="16:9", media_dir=tmp_path / "m",
         dry_run=True, beat_end_hooks=(hook,),
     )
     assert "'overlapping words' overlaps 'overlapping words'" in found["problems"]
@@ -76,7 +76,7 @@ def test_watch_it_learn_shows_the_numbers_of_the_trace_it_is_given(tmp_path):
     for seed in (1, 7):
         trace = train(TrainConfig(seed=seed, epochs=12))
         path = save_trace(trace, tmp_path / f"seed{seed}.npz")
-        result, seen = dry_render(LESSON[0], path, tmp_path)
+        result, seen = dry_render(find("WatchItLearn"), path, tmp_path)
         _, texts = seen["result"]
         assert f"{trace.mean_loss[-1]:.3f}" in texts  # the readout's mean loss at the last epoch
         assert str(trace.last_epoch) in texts
@@ -91,9 +91,47 @@ def test_watch_it_learn_shows_the_numbers_of_the_trace_it_is_given(tmp_path):
         assert percent(trace.p_correct[-1, pair]) in captions
 
 
+@pytest.fixture(scope="module")
+def other_trace(tmp_path_factory):
+    """Another seed: every number differs from the default run's."""
+    trace = train(TrainConfig(seed=5, epochs=10))
+    return trace, save_trace(trace, tmp_path_factory.mktemp("other") / "seed5.npz")
+
+
+def test_part_one_shows_the_numbers_of_the_trace_it_is_given(other_trace, tmp_path):
+    from scenes.parts import percent, signed
+
+    trace, path = other_trace
+    pair = 1  # the focus pair: "the cat" -> sat
+    cat = trace.vocab.index("cat")
+
+    result, seen = dry_render(find("PredictingTheNextWord"), path, tmp_path)
+    keyboard = seen["keyboard"][1]
+    top = trace.vocab[int(np.argmax(trace.probs[-1, pair]))]
+    assert keyboard.count(top) >= 2  # in the sentence and first among the suggestions
+    assert f"{trace.P} training examples" in " ".join(line.text for line in result.lines)
+
+    result, seen = dry_render(find("WordsBecomeVectors"), path, tmp_path)
+    vector = seen["vector"][1]
+    for v in trace.params_at(0).E[cat]:
+        assert signed(v).strip() in vector
+    assert ", ".join(signed(v).strip() for v in trace.params_at(0).E[cat]) in result.lines[3].text
+
+    result, seen = dry_render(find("ThreeLayers"), path, tmp_path)
+    shown = seen["guess"][1]
+    for p in trace.probs[0, pair]:
+        assert percent(p) in shown
+    assert percent(trace.p_correct[0, pair]) in result.lines[-1].text
+
+    result, seen = dry_render(find("HowWrongWasIt"), path, tmp_path)
+    assert f"{trace.loss[0, pair]:.3f}" in seen["cross_entropy"][1]
+    assert f"{trace.mean_loss[0]:.3f}" in seen["all_pairs"][1]
+    assert f"{trace.random_baseline:.3f}" in seen["all_pairs"][1]
+
+
 def test_stills_write_one_png_per_beat(small_trace_file, tmp_path):
     paths = render_stills(
-        LESSON[0], trace_path=small_trace_file, quality="preview", aspect="9:16", media_dir=tmp_path / "m",
+        find("WatchItLearn"), trace_path=small_trace_file, quality="preview", aspect="9:16", media_dir=tmp_path / "m",
         out_dir=tmp_path / "stills",
     )
     assert [p.name for p in paths] == sorted(p.name for p in (tmp_path / "stills").glob("*.png"))
@@ -108,7 +146,7 @@ def test_stills_write_one_png_per_beat(small_trace_file, tmp_path):
 @pytest.mark.render
 def test_real_low_resolution_render_has_video_and_subtitles(small_trace_file, tmp_path):
     result = render_chapter(
-        LESSON[0], trace_path=small_trace_file, quality="tiny", aspect="16:9", media_dir=tmp_path / "m"
+        find("WatchItLearn"), trace_path=small_trace_file, quality="tiny", aspect="16:9", media_dir=tmp_path / "m"
     )
     with av.open(str(result.video)) as c:
         stream = c.streams.video[0]
