@@ -23,6 +23,7 @@ from model.config import LIMITS, OPTIMIZERS, ConfigError
 from model.data import build_dataset
 from scenes import catalog
 from scenes.formats import ASPECTS, DEFAULT_ASPECT, QUALITIES
+from scenes.source import DEFAULT_READING_PACE, SceneOptions
 
 ROOT = Path(__file__).resolve().parent
 MEDIA = ROOT / "media"
@@ -83,7 +84,21 @@ def trace_option(fn):
 def render_options(fn):
     fn = click.option("--aspect", type=click.Choice(list(ASPECTS)), default=DEFAULT_ASPECT, show_default=True, help="Frame shape.")(fn)
     fn = click.option("--no-captions", is_flag=True, help="Leave the narration off the screen (subtitles are still written).")(fn)
+    fn = click.option(
+        "--reading-pace", type=click.FloatRange(0.5, 10), default=DEFAULT_READING_PACE, show_default=True,
+        help="Reading pace for captions, in words per second: each beat lasts long enough to read its line.",
+    )(fn)
     return fn
+
+
+def style_defaults() -> dict:
+    from scenes.source import DEFAULT_READING_PACE
+
+    return {"pace": DEFAULT_READING_PACE}
+
+
+def scene_options(no_captions: bool, reading_pace: float):
+    return SceneOptions(captions=not no_captions, words_per_second=reading_pace)
 
 
 def quality_option(default):
@@ -187,11 +202,9 @@ def list_cmd():
 @quality_option("preview")
 @render_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "scenes", show_default=True, help="Folder for the video.")
-def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
+def scene_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, out):
     """Render one scene (see `list`) from a trace."""
     from scenes.rendering import publish, render_chapter
-    from scenes.source import SceneOptions
-
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
     result = render_chapter(
@@ -200,7 +213,7 @@ def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
         quality=quality,
         aspect=aspect,
         media_dir=MEDIA / "manim",
-        options=SceneOptions(captions=not no_captions),
+        options=scene_options(no_captions, reading_pace),
     )
     video = publish(result.video, out / f"{chapter.name}.mp4")
     if result.subtitles:
@@ -214,11 +227,9 @@ def scene_cmd(name, trace_file, quality, aspect, no_captions, out):
 @quality_option("1080p30")
 @render_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "stills", show_default=True, help="Folder for the PNGs.")
-def stills_cmd(name, trace_file, quality, aspect, no_captions, out):
+def stills_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, out):
     """Write a PNG of the last frame of every beat of a scene (slide stills, and for review)."""
     from scenes.rendering import render_stills
-    from scenes.source import SceneOptions
-
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
     paths = render_stills(
@@ -228,7 +239,7 @@ def stills_cmd(name, trace_file, quality, aspect, no_captions, out):
         aspect=aspect,
         media_dir=MEDIA / "manim",
         out_dir=out,
-        options=SceneOptions(captions=not no_captions),
+        options=scene_options(no_captions, reading_pace),
     )
     for path in paths:
         click.echo(str(path))
@@ -239,11 +250,9 @@ def stills_cmd(name, trace_file, quality, aspect, no_captions, out):
 @quality_option("1080p60")
 @render_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
-def lesson_cmd(trace_file, quality, aspect, no_captions, out):
+def lesson_cmd(trace_file, quality, aspect, no_captions, reading_pace, out):
     """Render every chapter in order and join them into lesson.mp4, plus one clip per chapter."""
     from scenes.rendering import render_lesson
-    from scenes.source import SceneOptions
-
     _, trace_path = resolve_trace(trace_file)
     result = render_lesson(
         catalog.LESSON,
@@ -252,7 +261,7 @@ def lesson_cmd(trace_file, quality, aspect, no_captions, out):
         aspect=aspect,
         media_dir=MEDIA / "manim",
         out_dir=out,
-        options=SceneOptions(captions=not no_captions),
+        options=scene_options(no_captions, reading_pace),
         progress=lambda message: click.echo(message, err=True),
     )
     total = sum(duration for _, _, duration in result.chapters)

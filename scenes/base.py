@@ -64,7 +64,7 @@ class Layout:
 
     @property
     def caption_height(self) -> float:
-        return (1.25 if not self.portrait else 2.7) * self.text_scale
+        return (1.55 if not self.portrait else 2.7) * self.text_scale
 
     @property
     def caption_width(self) -> float:

@@ -82,8 +82,11 @@ class PredictingTheNextWord(LessonScene):
         fit_width(suggestions, phone_w * 0.92)
         note = text("suggestions: our network, after training", style.SMALL_SIZE, style.MUTED)
         fit_width(note, lay.safe_width).next_to(phone, DOWN, buff=0.2)
-        self.phone = VGroup(phone, field, typed_mob, suggestions, note).move_to(
-            lay.content_center + DOWN * lay.content_height * 0.12)
+        self.phone = VGroup(phone, field, typed_mob, suggestions, note)
+        room_top, room_bottom = self.chips.get_bottom()[1] - 0.3, lay.content_bottom
+        if self.phone.height > room_top - room_bottom:
+            self.phone.scale_to_fit_height(room_top - room_bottom)
+        self.phone.move_to([0, (room_top + room_bottom) / 2, 0])
         with self.say(
             f"Your phone's keyboard does the same thing: after “{typed}” it suggests what may come next. "
             f"Once trained, our network's first suggestion will be “{top[0]}”."

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from model import Trace, TrainConfig, load_trace
 from model.cache import cached_trace
-from scenes import style
+
+DEFAULT_READING_PACE = 2.6  # words per second: a calm reading pace (~155 words a minute)
 
 
 def current_trace() -> Trace:
@@ -29,13 +30,13 @@ def current_trace() -> Trace:
 @dataclass(frozen=True)
 class SceneOptions:
     captions: bool = True  # show each narration line on screen
-    words_per_second: float = style.READING_WORDS_PER_SECOND  # reading pace
+    words_per_second: float = DEFAULT_READING_PACE  # reading pace
 
     @classmethod
     def from_env(cls) -> "SceneOptions":
         return cls(
             captions=os.environ.get("NEXTWORD_CAPTIONS", "1") != "0",
-            words_per_second=float(os.environ.get("NEXTWORD_READING", style.READING_WORDS_PER_SECOND)),
+            words_per_second=float(os.environ.get("NEXTWORD_READING", DEFAULT_READING_PACE)),
         )
 
     def to_env(self) -> dict[str, str]:

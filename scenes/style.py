@@ -67,7 +67,6 @@ SMALL_SIZE = 18
 CAPTION_SIZE = 24
 
 # ---- timing (seconds) ---------------------------------------------------------
-READING_WORDS_PER_SECOND = 2.6  # a calm reading pace for captions (~155 words/min)
 READING_PAUSE = 1.0  # added to every line's reading time
 FADE_TIME = 0.6
 MOVE_TIME = 1.2
