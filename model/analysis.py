@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from model.network import Forward, forward
+from model.network import Forward, Params, forward
 from model.trace import Trace
 
 
@@ -54,3 +56,37 @@ def generate(trace: Trace, epoch: int, first_words: list[str], length: int) -> l
         out.append((trace.vocab[best], float(probs[best])))
         ids.append(best)
     return out
+
+
+@dataclass
+class StepView:
+    """One update step, as chapter 5 tells it: the error at the output, the signal at
+    each layer on its way back, the recorded gradients, and the weights before and after."""
+
+    step: int
+    pair: int
+    before: Params  # weights as the step found them
+    after: Params  # weights after the update
+    f_before: Forward  # the pair's forward pass before the step
+    f_after: Forward  # ... and after it
+    error: np.ndarray  # (V,) d loss / d logits = probabilities - one-hot(right word)
+    hidden_signal: np.ndarray  # (H,) d loss / d (hidden pre-activation)
+    input_signal: np.ndarray  # (c*d,) d loss / d x, what reaches the context vectors
+    grads: Params  # the gradients the trace recorded for this step
+
+
+def step_view(trace: Trace, step: int) -> StepView:
+    pair = int(trace.arrays["step_example"][step])
+    before, after = trace.params_before_step(step), trace.params_after_step(step)
+    ctx = trace.contexts[pair : pair + 1]
+    f0, f1 = forward(before, ctx), forward(after, ctx)
+    error = f0.probs[0].copy()
+    error[trace.targets[pair]] -= 1.0
+    hidden_signal = (error @ before.W2.T) * (1.0 - f0.h[0] ** 2)
+    input_signal = hidden_signal @ before.W1.T
+    return StepView(step, pair, before, after, f0, f1, error, hidden_signal, input_signal, trace.grads_at(step))
+
+
+def gradient_sizes(grads: Params) -> dict[str, float]:
+    """The size (Euclidean norm) of each parameter tensor's gradient."""
+    return {name: float(np.linalg.norm(value)) for name, value in grads.items()}

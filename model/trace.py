@@ -12,6 +12,7 @@ network), P = training pairs, S = update steps (one per pair per epoch).
     logits (N, P, V)       probs (N, P, V)       loss (N, P)
     step_epoch (S,)        step_example (S,)     step_loss (S,)
     grad_E (S, V+1, d) ... grad_b2 (S, V)        gradients of each update step
+    update_E (S, V+1, d) ... update_b2 (S, V)    the change each step made to each parameter
 """
 
 from __future__ import annotations
@@ -128,6 +129,23 @@ class Trace:
     def grads_at(self, step: int) -> Params:
         return Params(**{k: self.arrays[f"grad_{k}"][step] for k in PARAM_NAMES})
 
+    def step_of(self, epoch: int, pair: int) -> int:
+        """The update step that trained `pair` during `epoch` (1-based: epoch 1 is the first pass)."""
+        return (epoch - 1) * self.P + pair
+
+    def params_before_step(self, step: int) -> Params:
+        """The weights as the step found them: its epoch's start plus the earlier steps' updates."""
+        epoch = int(self.arrays["step_epoch"][step])
+        first = self.step_of(epoch, 0)
+        return Params(
+            **{k: self.arrays[f"param_{k}"][epoch - 1] + self.arrays[f"update_{k}"][first:step].sum(axis=0)
+               for k in PARAM_NAMES}
+        )
+
+    def params_after_step(self, step: int) -> Params:
+        before = self.params_before_step(step)
+        return Params(**{k: getattr(before, k) + self.arrays[f"update_{k}"][step] for k in PARAM_NAMES})
+
     @cached_property
     def sentences(self) -> list[list[str]]:
         """The training text as words, one list per sentence."""
@@ -239,6 +257,7 @@ class Trace:
         }
         for k in PARAM_NAMES:
             shapes[f"grad_{k}"] = (S, *shapes[f"param_{k}"][1:])
+            shapes[f"update_{k}"] = (S, *shapes[f"param_{k}"][1:])
         return shapes
 
     def validate(self) -> None:
@@ -274,6 +293,11 @@ class Trace:
             raise TraceError("its epoch count does not agree with its divergence record.")
         if len(self.arrays["step_epoch"]) != (self.n_epochs - 1) * self.P:
             raise TraceError("its number of update steps does not match its epochs and pairs.")
+        if self.n_epochs > 1:
+            per_epoch = {k: self.arrays[f"update_{k}"].reshape(self.n_epochs - 1, self.P, *self.arrays[f"update_{k}"].shape[1:]).sum(axis=1) for k in PARAM_NAMES}
+            for k in PARAM_NAMES:
+                if not np.allclose(self.arrays[f"param_{k}"][1:], self.arrays[f"param_{k}"][:-1] + per_epoch[k], atol=1e-9):
+                    raise TraceError(f"its recorded updates of {k} do not add up to its epoch-end weights.")
         probs = self.probs
         if (probs < 0).any() or (probs > 1).any() or not np.allclose(probs.sum(axis=2), 1.0, atol=1e-6):
             raise TraceError("its probabilities do not each sum to 1.")

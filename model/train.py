@@ -63,6 +63,7 @@ def train(config: TrainConfig) -> Trace:
     evals = {"logits": [], "probs": [], "loss": []}
     steps = {"step_epoch": [], "step_example": [], "step_loss": []}
     grads_log = {name: [] for name in PARAM_NAMES}
+    updates_log = {name: [] for name in PARAM_NAMES}
     diverged_epoch = None
 
     def record_epoch() -> bool:
@@ -91,7 +92,10 @@ def train(config: TrainConfig) -> Trace:
             steps["step_loss"].append(loss)
             for name, g in grads.items():
                 grads_log[name].append(g)
+            before = params.copy()
             optimizer.step(params, grads)
+            for name, value in params.items():
+                updates_log[name].append(value - getattr(before, name))
             if not _finite(params):
                 break
         else:
@@ -115,6 +119,7 @@ def train(config: TrainConfig) -> Trace:
     }
     for name, value in snapshots.items():
         shape = (0, *value[0].shape)
-        g = grads_log[name][:n_keep]
-        arrays[f"grad_{name}"] = np.stack(g) if g else np.zeros(shape)  # (S, ...)
+        for prefix, log in (("grad", grads_log), ("update", updates_log)):
+            kept = log[name][:n_keep]
+            arrays[f"{prefix}_{name}"] = np.stack(kept) if kept else np.zeros(shape)  # (S, ...)
     return Trace.from_run(config, data.itos, arrays, diverged_epoch=diverged_epoch)

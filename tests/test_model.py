@@ -150,3 +150,25 @@ def test_importing_model_does_not_import_manim():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_step_updates_rebuild_the_weights_and_the_backprop_signals_match(default_trace):
+    from model.analysis import step_view
+
+    tr = default_trace
+    step = tr.step_of(1, 1)  # "the cat -> sat" in the first epoch
+    view = step_view(tr, step)
+    assert view.pair == 1
+    # The recorded gradient equals the backward pass on the weights the step found.
+    expected = backward(view.before, view.f_before, tr.targets[1:2])
+    for name in PARAM_NAMES:
+        assert np.allclose(getattr(view.grads, name), getattr(expected, name))
+    # The signal reaching the context vectors is the embedding gradient of those rows.
+    d = tr.config.dim
+    cat = tr.vocab.index("cat")
+    assert np.allclose(view.input_signal[d:], view.grads.E[cat])
+    # One step on this pair makes the right word more likely.
+    assert view.f_after.probs[0, tr.targets[1]] > view.f_before.probs[0, tr.targets[1]]
+    # The last step of an epoch ends at that epoch's recorded weights.
+    last = tr.params_after_step(tr.step_of(3, tr.P - 1))
+    assert np.allclose(last.W1, tr.params_at(3).W1)

@@ -73,6 +73,10 @@ def _bad_shape(a):
     a["param_W1"] = a["param_W1"][:, :-1]
 
 
+def _tampered_update(a):
+    a["update_W1"] = a["update_W1"] * 2
+
+
 def _drop(name):
     def change(a):
         del a[name]
@@ -102,6 +106,7 @@ CASES = [
     ("vocabulary", dict(meta_change=_other_sentence), "vocabulary does not match"),
     ("settings", dict(meta_change=_bad_lr), "lr must be between"),
     ("facts", dict(meta_change=_wrong_fact), "convergence_epoch"),
+    ("updates", dict(arrays_change=_tampered_update), "updates of W1 do not add up"),
 ]
 
 
