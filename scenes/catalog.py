@@ -22,6 +22,7 @@ LESSON = [
     Chapter("WordsBecomeVectors", "scenes.words_to_vectors", "Words become vectors"),
     Chapter("ThreeLayers", "scenes.three_layers", "The network: three layers"),
     Chapter("HowWrongWasIt", "scenes.how_wrong", "How wrong was it?"),
+    Chapter("LearningFromTheMistake", "scenes.learning", "Learning from the mistake"),
     Chapter("WatchItLearn", "scenes.watch_it_learn", "Watch it learn"),
 ]
 

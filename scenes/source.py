@@ -27,6 +27,12 @@ def current_trace() -> Trace:
     return trace
 
 
+def companion_trace(config: TrainConfig) -> Trace:
+    """An extra run the lesson compares against (model/experiments.py), from the trace cache."""
+    trace, _ = cached_trace(config)
+    return trace
+
+
 @dataclass(frozen=True)
 class SceneOptions:
     captions: bool = True  # show each narration line on screen

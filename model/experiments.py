@@ -1,0 +1,36 @@
+"""The extra runs the lesson compares against, derived from the main run's config.
+Their settings live here and nowhere else; they are trained and cached like the main trace."""
+
+from __future__ import annotations
+
+from model.config import LIMITS, TrainConfig
+
+LR_SMALL_FACTOR = 0.1  # "too small": a tenth of the main learning rate
+LR_LARGE_FACTOR = 500.0  # "too large": enough to make training unstable (with Adam, 5.0 for the default 0.01)
+
+
+def learning_rate_runs(config: TrainConfig) -> dict[str, TrainConfig]:
+    """Three runs that differ only in learning rate: too small, the main one, too large."""
+    low, high = LIMITS["lr"]
+    return {
+        "too small": config.replace(lr=max(low, config.lr * LR_SMALL_FACTOR)),
+        "just right": config,
+        "too large": config.replace(lr=min(high, config.lr * LR_LARGE_FACTOR)),
+    }
+
+
+def context_one_run(config: TrainConfig) -> TrainConfig:
+    """The same run with only one word of context (for "why context matters")."""
+    return config.replace(context=1)
+
+
+def rearranged(words: list[str]) -> list[str]:
+    """A new arrangement of the same words, to test whether the network generalises:
+    the second and the last word swap places (the cat sat on the mat -> the mat sat on the cat).
+    If they are the same word, the sentence is reversed."""
+    out = list(words)
+    if len(out) >= 3 and out[1] != out[-1]:
+        out[1], out[-1] = out[-1], out[1]
+    else:
+        out.reverse()
+    return out

@@ -1,0 +1,168 @@
+"""Chapter 5: Learning from the mistake. The error at the output, the error flowing
+back through the layers, the update rule, the "cat" vector nudged by one step, and the
+same forward pass again: the right word's probability before and after that step."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, ValueTracker, VGroup
+
+from model.analysis import gradient_sizes, step_view
+from scenes import style
+from scenes.base import LessonScene
+from scenes.diagram import NetworkDiagram
+from scenes.parts import GlyphNumber, ProbabilityBars, VectorCells, fit_width, number_text, percent, signed, text
+
+
+class LearningFromTheMistake(LessonScene):
+    chapter_title = "Learning from the mistake"
+
+    def construct(self):
+        self.measure_the_error()
+        self.send_the_error_back()
+        self.state_the_update_rule()
+        self.nudge_the_vector()
+        self.run_the_pair_again()
+
+    def setup(self):
+        super().setup()
+        tr = self.trace
+        self.pair = self.focus_pair
+        self.ctx, self.target = tr.pair_words(self.pair)
+        self.right = int(tr.targets[self.pair])
+        self.view = step_view(tr, tr.step_of(1, self.pair))  # this pair's update in the first epoch
+        self.word = self.ctx[-1]  # "cat" by default
+        self.word_id = tr.vocab.index(self.word)
+
+    # ---- beats ------------------------------------------------------------------
+    def measure_the_error(self):
+        self.beat("error")
+        lay, tr, v = self.layout, self.trace, self.view
+        self.show_title(self.chapter_title)
+        left_c, right_c, w, h = lay.halves()
+        probs = v.f_before.probs[0]
+        self.bars = ProbabilityBars(tr.vocab, self.word_colors(), probs, width=w * 0.85, height=h * 0.62, right=self.right)
+        self.bars_block = VGroup(text(f"prediction for “{' '.join(self.ctx)} → ?”", style.BODY_SIZE, style.MUTED),
+                                 self.bars).arrange(DOWN, buff=0.25)
+        fit_width(self.bars_block, w * 0.95).move_to(left_c)
+        cells = VectorCells(v.error, scale=1.0, cell=min(0.8, w * 0.85 / (tr.V * 1.25)))
+        words = VGroup(*[fit_width(text(word, style.SMALL_SIZE, self.color_of(word)), c.width * 0.95).next_to(c, DOWN, buff=0.1)
+                         for word, c in zip(tr.vocab, cells.cells)])
+        self.error_block = VGroup(text("error = prediction − right answer", style.BODY_SIZE, style.ACCENT),
+                                  VGroup(cells, words)).arrange(DOWN, buff=0.3)
+        fit_width(self.error_block, w * 0.95).move_to(right_c)
+        with self.say(
+            f"When training first reaches this pair, “{self.target}” gets {percent(probs[self.right])}. The error "
+            f"is prediction minus right answer: {signed(v.error[self.right]).strip()} for “{self.target}”, "
+            f"a little above zero for the rest."
+        ):
+            self.play(FadeIn(self.bars_block), run_time=0.8)
+            self.play(FadeIn(self.error_block, shift=0.2 * LEFT), run_time=1.0)
+
+    def send_the_error_back(self):
+        self.beat("backprop")
+        lay, tr, v = self.layout, self.trace, self.view
+        h = lay.content_height * (0.5 if lay.portrait else 0.64)
+        net = NetworkDiagram(self.ctx, [self.color_of(w) for w in self.ctx], tr.vocab, self.word_colors(),
+                             dim=tr.config.dim, hidden=tr.config.hidden, width=lay.safe_width, height=h)
+        net.move_to([0, lay.content_top - h / 2, 0])
+        net.set_probabilities(v.f_before.probs[0])
+        below = net.get_bottom()[1] - 0.25
+        arrow = Arrow([net.output.get_x(), below, 0], [net.embedding.get_x(), below, 0],
+                      color=style.WRONG, stroke_width=4, buff=0, max_tip_length_to_length_ratio=0.06)
+        sizes = gradient_sizes(v.grads)
+        size = style.LABEL_SIZE
+        row = VGroup()
+        for name, label in (("W2", "output weights W₂"), ("W1", "hidden weights W₁"), ("E", "embeddings E")):
+            row.add(VGroup(text(label, size, style.MUTED), number_text(f"{sizes[name]:.3f}", size, style.WRONG)).arrange(DOWN, buff=0.1))
+        row.arrange(RIGHT, buff=0.8)
+        caption = text("size of each layer's gradient", style.SMALL_SIZE, style.MUTED)
+        block = VGroup(caption, row).arrange(DOWN, buff=0.2)
+        fit_width(block, lay.safe_width * 0.95)
+        block.move_to([0, (arrow.get_bottom()[1] + lay.content_bottom) / 2, 0])
+        err_scale = float(np.abs(v.error).max())
+        with self.say(
+            "Backpropagation sends this error back through the network, layer by layer. Each weight gets a "
+            "gradient: how much the loss would change if that weight changed."
+        ):
+            self.play(FadeOut(self.bars_block), FadeOut(self.error_block), FadeIn(net), run_time=0.8)
+            self.play(*net.colour_layer("output", v.error, err_scale), run_time=0.6)
+            self.play(FadeIn(arrow, shift=LEFT * 0.5), *net.colour_layer("hidden", v.hidden_signal,
+                                                                         float(np.abs(v.hidden_signal).max())), run_time=0.8)
+            self.play(*net.colour_layer("embedding", v.input_signal, float(np.abs(v.input_signal).max())), run_time=0.6)
+            self.play(FadeIn(block), run_time=0.6)
+        self.backprop_parts = VGroup(net, arrow, block)
+
+    def state_the_update_rule(self):
+        self.beat("update_rule")
+        lay, tr = self.layout, self.trace
+        lr = tr.config.lr
+        rule = text("new weight = weight − learning rate × gradient", style.HEADING_SIZE, style.INK)
+        lr_row = VGroup(text("learning rate", style.BODY_SIZE, style.MUTED), number_text(f"{lr:g}", style.BODY_SIZE, style.ACCENT)).arrange(RIGHT, buff=0.2)
+        lines = [rule, lr_row]
+        if tr.config.optimizer == "adam":
+            lines.append(text("(Adam also keeps running averages of each weight's gradients", style.LABEL_SIZE, style.MUTED))
+            lines.append(text("and scales every step to about the learning rate)", style.LABEL_SIZE, style.MUTED))
+        block = VGroup(*lines).arrange(DOWN, buff=0.3)
+        fit_width(block, lay.safe_width * 0.95).move_to(lay.content_center)
+        adam = (" Adam, our optimizer, scales each early step to about the learning rate."
+                if tr.config.optimizer == "adam" else "")
+        with self.say(
+            f"Then every weight takes a small step against its gradient, scaled by the learning rate, {lr:g}.{adam}"
+        ):
+            self.play(FadeOut(self.backprop_parts), run_time=style.FADE_TIME)
+            self.play(LaggedStart(*[FadeIn(line) for line in block], lag_ratio=0.4), run_time=1.6)
+        self.rule_block = block
+
+    def nudge_the_vector(self):
+        self.beat("nudge")
+        lay, tr, v = self.layout, self.trace, self.view
+        before, after = v.before.E[self.word_id], v.after.E[self.word_id]
+        scale = float(np.abs(tr.arrays["param_E"]).max())
+        cell = min(0.9, lay.safe_width * 0.6 / (len(before) * 1.25))
+        cells_before = VectorCells(before, scale=scale, cell=cell)
+        cells_after = VectorCells(after, scale=scale, cell=cell).next_to(cells_before, DOWN, buff=0.3)
+        changes = VGroup(*[number_text(signed(d, 3), style.SMALL_SIZE, style.ACCENT).next_to(c, DOWN, buff=0.25)
+                           for d, c in zip(after - before, cells_after.cells)])
+        labels = VGroup(*[text(name, style.BODY_SIZE, style.MUTED) for name in ("before", "after", "change")])
+        for label, row in zip(labels, (cells_before, cells_after, changes)):
+            label.next_to(cells_before, LEFT, buff=0.4).match_y(row)
+        rows = VGroup(VGroup(labels[0], cells_before), VGroup(labels[1], cells_after), VGroup(labels[2], changes))
+        change = rows[2]
+        head = VGroup(self.chip(self.word, style.BODY_SIZE), text("vector, one step later", style.BODY_SIZE, style.MUTED)).arrange(RIGHT, buff=0.25)
+        block = VGroup(head, rows).arrange(DOWN, buff=0.45)
+        fit_width(block, lay.safe_width * 0.95).move_to(lay.content_center)
+        moved = ", ".join(signed(d, 3).strip() for d in after - before)
+        with self.say(
+            f"Here is the “{self.word}” vector nudged by this one step: its numbers moved by {moved}. "
+            f"Small changes, in the direction that makes “{self.target}” more likely."
+        ):
+            self.play(FadeOut(self.rule_block), run_time=style.FADE_TIME)
+            self.play(FadeIn(head), FadeIn(rows[0]), run_time=0.8)
+            self.play(FadeIn(rows[1], shift=0.2 * DOWN), run_time=0.8)
+            self.play(FadeIn(change), run_time=0.6)
+        self.nudge_block = block
+
+    def run_the_pair_again(self):
+        self.beat("again")
+        lay, tr, v = self.layout, self.trace, self.view
+        p0, p1 = v.f_before.probs[0], v.f_after.probs[0]
+        w = lay.safe_width * (0.95 if lay.portrait else 0.6)
+        bars = ProbabilityBars(tr.vocab, self.word_colors(), p0, width=w, height=lay.content_height * 0.6, right=self.right)
+        head = VGroup(text(f"p(“{self.target}”)", style.HEADING_SIZE, self.color_of(self.target)),
+                      number_text(percent(p0[self.right]), style.HEADING_SIZE, style.MUTED),
+                      text("→", style.HEADING_SIZE, style.MUTED),
+                      number_text(percent(p1[self.right]), style.HEADING_SIZE, style.RIGHT)).arrange(RIGHT, buff=0.25)
+        block = VGroup(head, bars).arrange(DOWN, buff=0.4)
+        fit_width(block, lay.safe_width * 0.95).move_to(lay.content_center)
+        with self.say(
+            f"Run the same pair through again: “{self.target}” now gets {percent(p1[self.right])}, up from "
+            f"{percent(p0[self.right])}. One small step. Training repeats it for every pair, epoch after epoch."
+        ):
+            self.play(FadeOut(self.nudge_block), run_time=style.FADE_TIME)
+            self.play(FadeIn(bars), FadeIn(head[:2]), run_time=0.8)
+            t = ValueTracker(0)
+            bars.add_updater(lambda b: b.set_values(p0 * (1 - t.get_value()) + p1 * t.get_value(),
+                                                    numbers=p0 if t.get_value() < 1 else p1))
+            self.play(t.animate.set_value(1), FadeIn(head[2:]), run_time=1.5)
+            bars.clear_updaters()
