@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, UP, FadeIn, FadeOut, Scene, config
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Scene, config
 
 from scenes import style
 from scenes.narration import Narrator
@@ -98,6 +98,22 @@ class Layout:
             return c + UP * h / 2, c + DOWN * h / 2, self.safe_width, h * 0.92
         w = self.safe_width / 2
         return c + np.array([-w / 2, 0, 0]), c + np.array([w / 2, 0, 0]), w * 0.94, self.content_height
+
+
+    def dashboard(self) -> list[tuple[np.ndarray, float, float]]:
+        """Four panels (centre, width, height): in landscape a big one on the left and three on the
+        right (one above two); in portrait four stacked, the first tallest."""
+        c, W, H = self.content_center, self.safe_width, self.content_height
+        if self.portrait:
+            shares = [0.32, 0.26, 0.24, 0.18]
+            tops = np.cumsum([0] + shares[:-1])
+            return [(np.array([0, self.content_top - (t + f / 2) * H, 0]), W, f * H * 0.94) for t, f in zip(tops, shares)]
+        return [
+            (c + LEFT * W / 4, W / 2 * 0.96, H),
+            (c + RIGHT * W / 4 + UP * H / 4, W / 2 * 0.96, H / 2 * 0.94),
+            (c + RIGHT * W / 8 + DOWN * H / 4, W / 4 * 0.95, H / 2 * 0.94),
+            (c + RIGHT * 3 * W / 8 + DOWN * H / 4, W / 4 * 0.95, H / 2 * 0.94),
+        ]
 
 
 class LessonScene(Scene):

@@ -1,16 +1,31 @@
-"""Chapter: Watch it learn. The loss curve drawn epoch by epoch beside the
-probability bars of one training pair, every value from the trace."""
+"""Chapter 6: Watch it learn. An epoch counter runs; the loss curve is drawn as it
+happens; one pair's probability bars rise; the "cat" vector's cells change; the word map
+moves; accuracy climbs. The run pauses at events found in the trace: the first epoch
+with every guess right, the epoch the loss has halved, and the convergence epoch."""
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, Indicate, ValueTracker, VGroup, linear
+from manim import DOWN, RIGHT, UP, Create, DashedLine, FadeIn, Indicate, ValueTracker, VGroup, linear
 
+from model.analysis import word_map, word_map_basis
+from model.trace import CONVERGED_FRACTION
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import GlyphNumber, LossCurve, ProbabilityBars, fit_width, number_text, percent, text
+from scenes.parts import (
+    GlyphNumber,
+    LossCurve,
+    ProbabilityBars,
+    VectorCells,
+    WordMap,
+    fit_width,
+    number_text,
+    percent,
+    text,
+)
 
-TRAINING_RUN_TIME = 10.0  # seconds for the whole run, whatever the number of epochs
+TRAINING_RUN_TIME = 14.0  # seconds of animation for the whole run, whatever the number of epochs
+MIN_SEGMENT_TIME = 1.2  # the shortest stretch between two call-outs
 
 
 class WatchItLearn(LessonScene):
@@ -18,126 +33,168 @@ class WatchItLearn(LessonScene):
 
     def construct(self):
         self.set_the_stage()
-        self.show_first_guess()
-        self.train_the_network()
-        self.mark_convergence()
-        self.show_the_result()
+        for epoch, beat_id, line in self.events():
+            self.train_until(epoch, beat_id, line)
+
+    def setup(self):
+        super().setup()
+        tr = self.trace
+        self.pair = self.focus_pair
+        self.ctx, self.target = tr.pair_words(self.pair)
+        self.word = self.ctx[-1]
+        self.word_id = tr.vocab.index(self.word)
+        self.epoch = ValueTracker(0)
+        self.shown_epoch = 0
 
     # ---- beats ------------------------------------------------------------------
     def set_the_stage(self):
         self.beat("set_the_stage")
         tr, lay = self.trace, self.layout
         self.show_title(self.chapter_title)
-        self.pair = self.focus_pair
-        ctx, self.target = tr.pair_words(self.pair)
-        left_c, right_c, w, h = lay.halves()
-        size = style.HEADING_SIZE * lay.text_scale
+        (c0, w0, h0), (c1, w1, h1), (c2, w2, h2), (c3, w3, h3) = lay.dashboard()
+        small = style.LABEL_SIZE
 
-        self.curve = LossCurve(tr.mean_loss, width=w, height=h * 0.86, baseline=tr.random_baseline)
-        self.curve.move_to(left_c + DOWN * h * 0.07)
-        self.baseline_label = text(f"random guess: ln {tr.V} = {tr.random_baseline:.2f}", style.SMALL_SIZE * lay.text_scale, style.MUTED)
-        self.baseline_label.next_to(self.curve.baseline, DOWN, buff=0.12).align_to(self.curve.baseline, RIGHT)
-        self.readout = self.get_readout(0).next_to(self.curve, UP, buff=0.1)
+        # Loss curve with its readout.
+        self.curve = LossCurve(tr.mean_loss, width=w0, height=h0 * 0.88, baseline=tr.random_baseline)
+        self.curve.move_to(c0 + DOWN * h0 * 0.06)
+        width = len(str(tr.last_epoch))
+        self.epoch_number = GlyphNumber("0", small, style.INK, slots=width)
+        self.loss_number = GlyphNumber(f"{tr.mean_loss[0]:.3f}", small, style.ACCENT, slots=7)
+        self.readout = VGroup(text("epoch", small, style.MUTED), self.epoch_number,
+                              text("mean loss", small, style.MUTED), self.loss_number).arrange(RIGHT, buff=0.15)
+        self.readout[2].shift(RIGHT * 0.25)
+        self.readout[3].shift(RIGHT * 0.25)
+        fit_width(self.readout, w0).next_to(self.curve, UP, buff=0.05)
+        self.baseline_label = text(f"random guess: ln {tr.V} = {tr.random_baseline:.2f}", style.SMALL_SIZE, style.MUTED)
+        fit_width(self.baseline_label, w0 * 0.6).next_to(self.curve.baseline, DOWN, buff=0.1).align_to(self.curve.baseline, RIGHT)
 
-        self.bars = ProbabilityBars(
-            tr.vocab, self.word_colors(), tr.probs[0, self.pair], width=w * 0.9, height=h * 0.72, right=tr.targets[self.pair]
-        )
-        self.bars.move_to(right_c + DOWN * h * 0.06)
-        question = VGroup(*[text(word, size, self.color_of(word)) for word in ctx], text("→ ?", size, style.MUTED))
-        question.arrange(buff=0.25)
-        self.question = fit_width(question, w).next_to(self.bars, UP, buff=0.35)
+        # One pair's probability bars.
+        question = VGroup(*[text(w, small, self.color_of(w)) for w in self.ctx], text("→ ?", small, style.MUTED)).arrange(RIGHT, buff=0.15)
+        self.bars = ProbabilityBars(tr.vocab, self.word_colors(), tr.probs[0, self.pair], width=w1 * 0.9,
+                                    height=h1 - question.height - 0.25, right=tr.targets[self.pair])
+        self.bars_panel = VGroup(question, self.bars).arrange(DOWN, buff=0.15).move_to(c1)
+
+        # The word map.
+        mean, basis = word_map_basis(tr)
+        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
+        self.map = WordMap(positions, tr.vocab, self.word_colors(), width=w2 * 0.95, height=h2 * 0.95, label_size=style.SMALL_SIZE)
+        self.map.move_to(c2)
+
+        # The "cat" vector and the accuracy.
+        self.E = tr.arrays["param_E"][:, self.word_id]  # (N, d)
+        scale = float(np.abs(tr.arrays["param_E"]).max())
+        self.vector = VectorCells(self.E[0], scale=scale, cell=min(0.7, w3 * 0.95 / (len(self.E[0]) * 1.25)))
+        vector_row = VGroup(VGroup(self.chip(self.word, style.LABEL_SIZE), text("vector", small, style.MUTED)).arrange(RIGHT, buff=0.15),
+                            self.vector).arrange(DOWN, buff=0.2)
+        self.accuracy_number = GlyphNumber(f"{percent(tr.accuracy[0]):>4}", style.BODY_SIZE, style.RIGHT, slots=4)
+        accuracy_row = VGroup(text("accuracy", small, style.MUTED), self.accuracy_number).arrange(RIGHT, buff=0.2)
+        self.right_panel = VGroup(vector_row, accuracy_row).arrange(DOWN, buff=0.4)
+        fit_width(self.right_panel, w3 * 0.95).move_to(c3)
 
         with self.say(
             f"Now we train: {tr.last_epoch} epochs. In each epoch the network sees all {tr.P} training pairs "
             f"and nudges its weights after every one."
         ):
-            self.play(Create(self.curve.axes), FadeIn(self.curve.ticks), FadeIn(self.curve.x_label), FadeIn(self.curve.y_label))
-            self.play(Create(self.curve.baseline), FadeIn(self.baseline_label), FadeIn(self.readout))
-            self.add(self.curve)
-            self.play(FadeIn(self.question), FadeIn(self.bars))
+            self.play(FadeIn(self.curve), FadeIn(self.readout), FadeIn(self.baseline_label), run_time=1.0)
+            self.play(FadeIn(self.bars_panel), run_time=0.8)
+            self.play(FadeIn(self.map), FadeIn(self.right_panel), run_time=0.8)
 
-    def show_first_guess(self):
-        self.beat("first_guess")
+    def events(self) -> list[tuple[int, str, str]]:
+        """The call-outs, found in the trace, in the order they happen; the end of the run last."""
         tr = self.trace
-        p0 = tr.p_correct[0, self.pair]
-        with self.say(
-            f"Before any training it gives “{self.target}” only {percent(p0)}: "
-            f"a random guess among {tr.V} words would give {percent(1 / tr.V)}."
-        ):
-            self.play(Indicate(self.bars.bars[tr.targets[self.pair]], color=style.ACCENT), run_time=1.5)
-
-    def train_the_network(self):
-        self.beat("train")
-        tr = self.trace
-        t = ValueTracker(0)
-        probs = tr.probs[:, self.pair]  # (N, V)
-
-        def follow_curve(curve):
-            curve.set_progress(t.get_value())
-
-        def follow_bars(bars):
-            e = t.get_value()
-            lo = int(np.floor(e))
-            hi = min(lo + 1, tr.last_epoch)
-            frac = e - lo
-            # Bars glide between recorded epochs; the numbers are the recorded epoch's own.
-            bars.set_values(probs[lo] * (1 - frac) + probs[hi] * frac, numbers=probs[lo])
-
-        def follow_readout(readout):
-            self.set_readout(readout, int(np.floor(t.get_value())))
-
-        self.curve.add_updater(follow_curve)
-        self.bars.add_updater(follow_bars)
-        self.readout.add_updater(follow_readout)
-        with self.say(f"Watch the loss fall as the probability of “{self.target}” rises."):
-            self.play(t.animate.set_value(tr.last_epoch), run_time=TRAINING_RUN_TIME, rate_func=linear)
-        for mob in (self.curve, self.bars, self.readout):
-            mob.clear_updaters()
-
-    def mark_convergence(self):
-        self.beat("convergence")
-        tr = self.trace
-        e = tr.convergence_epoch
-        if e is None:
-            with self.say(f"At epoch {tr.last_epoch} the loss is still falling: more epochs would help."):
-                self.play(Indicate(self.curve.curve, color=style.ACCENT))
-            return
-        top = self.curve.point(e, self.curve.y_max * 0.55)
-        marker = DashedLine(self.curve.point(e, 0), top, stroke_color=style.ACCENT, stroke_width=3)
-        size = style.SMALL_SIZE * self.layout.text_scale
-        label = VGroup(text("converged", size, style.ACCENT), number_text(f"epoch {e}", size, style.ACCENT))
-        label.arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(top, RIGHT, buff=0.12, aligned_edge=UP)
-        with self.say(
-            f"Around epoch {e} the loss stops improving much: mean loss {tr.mean_loss[e]:.3f}. "
-            f"The network has converged."
-        ):
-            self.play(Create(marker), FadeIn(label))
-
-    def show_the_result(self):
-        self.beat("result")
-        tr = self.trace
+        found = []
+        if tr.all_correct_epoch is not None:
+            e = tr.all_correct_epoch
+            found.append((e, "all_correct", f"By epoch {e} every pair's most likely word is the right one, "
+                                            f"though “{self.target}” still gets only {percent(tr.p_correct[e, self.pair])}."))
+        if tr.loss_halved_epoch is not None:
+            e = tr.loss_halved_epoch
+            found.append((e, "loss_halved", f"By epoch {e} the mean loss has halved: {tr.mean_loss[0]:.3f} down to "
+                                            f"{tr.mean_loss[e]:.3f}. The word map spreads out as the vectors learn."))
+        if tr.convergence_epoch is not None:
+            e = tr.convergence_epoch
+            found.append((e, "converged", f"Around epoch {e} the loss stops improving much: it has made "
+                                          f"{CONVERGED_FRACTION:.0%} of the fall it can make. The network has converged."))
+        found.sort(key=lambda event: event[0])
         p0, p1 = tr.p_correct[0, self.pair], tr.p_correct[-1, self.pair]
-        with self.say(
-            f"After {tr.last_epoch} epochs it gives “{self.target}” {percent(p1)}, up from {percent(p0)}."
-        ):
-            self.play(Indicate(self.bars.bars[tr.targets[self.pair]], color=style.RIGHT), run_time=1.5)
+        if tr.diverged_epoch is not None:
+            end = f"In epoch {tr.diverged_epoch} the loss stopped being a number at all: training diverged."
+        else:
+            end = f"After {tr.last_epoch} epochs “{self.target}” gets {percent(p1)}, up from {percent(p0)}."
+        found.append((tr.last_epoch, "end", end))
+        return found
+
+    def train_until(self, epoch: int, beat_id: str, line: str):
+        self.beat(beat_id)
+        tr = self.trace
+        span = epoch - self.shown_epoch
+        run_time = max(MIN_SEGMENT_TIME, TRAINING_RUN_TIME * span / max(tr.last_epoch, 1)) if span > 0 else 0
+        with self.say(line):
+            if run_time:
+                self.follow_the_epoch()
+                self.play(self.epoch.animate.set_value(epoch), run_time=run_time, rate_func=linear)
+                self.stop_following()
+            self.shown_epoch = epoch
+            self.call_out(epoch, beat_id)
 
     # ---- pieces -----------------------------------------------------------------
-    def get_readout(self, epoch: int) -> VGroup:
-        """'epoch 12   mean loss 0.587': labels built once, numbers rebuilt from glyphs."""
-        tr, size = self.trace, style.LABEL_SIZE * self.layout.text_scale
-        width = len(str(tr.last_epoch))
-        row = VGroup(
-            text("epoch", size, style.MUTED),
-            number_text(f"{epoch:>{width}}", size, style.INK),
-            text("mean loss", size, style.MUTED),
-            GlyphNumber(f"{tr.mean_loss[epoch]:.3f}", size, style.ACCENT, slots=7),
-        )
-        row.arrange(buff=0.15)
-        row[2:].shift(0.3 * RIGHT)
-        return row
+    def follow_the_epoch(self):
+        tr = self.trace
+        t = self.epoch
+        probs = tr.probs[:, self.pair]
+        last = tr.last_epoch
 
-    def set_readout(self, readout: VGroup, epoch: int):
-        width = len(str(self.trace.last_epoch))
-        readout[1].set_text(f"{epoch:>{width}}")
-        readout[3].set_text(f"{self.trace.mean_loss[epoch]:.3f}")
+        def between(values):
+            e = t.get_value()
+            lo = int(np.floor(e))
+            hi = min(lo + 1, last)
+            return values[lo] * (1 - (e - lo)) + values[hi] * (e - lo), lo
+
+        def update_curve(curve):
+            curve.set_progress(t.get_value())
+
+        def update_bars(bars):
+            value, lo = between(probs)
+            bars.set_values(value, numbers=probs[lo])  # bars glide; numbers are a recorded epoch's own
+
+        def update_readout(_):
+            lo = int(np.floor(t.get_value()))
+            self.epoch_number.set_text(f"{lo:>{len(str(last))}}")
+            self.loss_number.set_text(f"{tr.mean_loss[lo]:.3f}")
+            self.accuracy_number.set_text(f"{percent(tr.accuracy[lo]):>4}")
+
+        def update_map(word_map_):
+            word_map_.set_epoch(t.get_value())
+
+        def update_vector(vector):
+            _, lo = between(self.E)
+            vector.set_values(self.E[lo])
+
+        self.followers = [(self.curve, update_curve), (self.bars, update_bars), (self.readout, update_readout),
+                          (self.map, update_map), (self.vector, update_vector)]
+        for mob, fn in self.followers:
+            mob.add_updater(fn)
+
+    def stop_following(self):
+        for mob, fn in self.followers:
+            mob.remove_updater(fn)
+            fn(mob)  # leave every panel exactly at the recorded epoch
+
+    def call_out(self, epoch: int, beat_id: str):
+        """A dashed marker up to the curve at the event's epoch, and a line in the chart's legend."""
+        if beat_id == "end":
+            self.play(Indicate(self.bars.bars[self.trace.targets[self.pair]], color=style.RIGHT), run_time=1.2)
+            return
+        names = {"all_correct": "every guess right", "loss_halved": "loss halved", "converged": "converged"}
+        curve = self.curve
+        # Up to the curve, and never shorter than a third of the chart, so a late epoch still shows.
+        point = curve.point(epoch, max(self.trace.mean_loss[epoch], curve.y_max / 3))
+        marker = DashedLine(curve.point(epoch, 0), point, stroke_color=style.ACCENT, stroke_width=2)
+        size = style.SMALL_SIZE
+        entry = VGroup(text(f"{names[beat_id]}: epoch", size, style.ACCENT), number_text(str(epoch), size, style.ACCENT))
+        entry.arrange(RIGHT, buff=0.1)
+        previous = getattr(self, "legend_entries", [])
+        anchor = previous[-1] if previous else self.baseline_label
+        entry.next_to(anchor, DOWN, buff=0.12).align_to(self.baseline_label, RIGHT)
+        self.legend_entries = previous + [entry]
+        self.play(Create(marker), FadeIn(entry), run_time=0.8)
