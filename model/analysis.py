@@ -90,3 +90,40 @@ def step_view(trace: Trace, step: int) -> StepView:
 def gradient_sizes(grads: Params) -> dict[str, float]:
     """The size (Euclidean norm) of each parameter tensor's gradient."""
     return {name: float(np.linalg.norm(value)) for name, value in grads.items()}
+
+
+@dataclass
+class Guess:
+    context: list[str]  # the words the network saw
+    truth: str  # the word that really comes next in the new sentence
+    guess: str  # the network's most likely word
+    p_guess: float  # its probability
+    p_truth: float  # the probability it gave the true word
+
+
+def evaluate(trace: Trace, epoch: int, words: list[str]) -> list[Guess]:
+    """The network (weights of `epoch`) on a new sentence made of known words: one guess per word
+    after the first, each from the true previous words (a real evaluation, no learning)."""
+    stoi = {w: i for i, w in enumerate(trace.vocab)}
+    c = trace.config.context
+    ids = [trace.V] * c + [stoi[w] for w in words]
+    params = trace.params_at(epoch)
+    out = []
+    for i in range(1, len(words)):
+        ctx = ids[i : i + c]
+        probs = forward(params, np.array([ctx])).probs[0]
+        best = int(np.argmax(probs))
+        truth = stoi[words[i]]
+        out.append(Guess([trace.input_word(t) for t in ctx], words[i], trace.vocab[best], float(probs[best]), float(probs[truth])))
+    return out
+
+
+def rising_epochs(trace: Trace) -> int:
+    """How many epochs ended with a higher mean loss than the one before (a sign of instability)."""
+    return int((np.diff(trace.mean_loss) > 0).sum())
+
+
+def unmoved_words(trace: Trace) -> list[str]:
+    """Words whose vector never changed: they are never an input, so they never get a gradient."""
+    E = trace.arrays["param_E"]
+    return [w for i, w in enumerate(trace.vocab) if np.array_equal(E[0, i], E[-1, i])]

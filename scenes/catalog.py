@@ -24,6 +24,7 @@ LESSON = [
     Chapter("HowWrongWasIt", "scenes.how_wrong", "How wrong was it?"),
     Chapter("LearningFromTheMistake", "scenes.learning", "Learning from the mistake"),
     Chapter("WatchItLearn", "scenes.watch_it_learn", "Watch it learn"),
+    Chapter("FromGuessingToKnowing", "scenes.guessing_to_knowing", "From guessing to knowing"),
 ]
 
 

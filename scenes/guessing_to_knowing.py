@@ -1,0 +1,130 @@
+"""Chapter 7: From guessing to knowing. Every pair before and after training, the trained
+network writing the sentence by itself, and the final word map."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Rectangle, ValueTracker, VGroup, linear
+
+from model.analysis import generate, unmoved_words, word_map, word_map_basis
+from scenes import style
+from scenes.base import LessonScene
+from scenes.parts import WordMap, fit_width, number_text, percent, text
+
+MAX_ROWS = 8  # pairs listed in the before/after table
+
+
+class FromGuessingToKnowing(LessonScene):
+    chapter_title = "From guessing to knowing"
+
+    def construct(self):
+        self.compare_before_and_after()
+        self.let_it_write()
+        self.show_the_final_map()
+
+    # ---- beats ------------------------------------------------------------------
+    def compare_before_and_after(self):
+        self.beat("before_after")
+        lay, tr = self.layout, self.trace
+        self.show_title(self.chapter_title)
+        shown = min(tr.P, MAX_ROWS)
+        p0, p1 = tr.p_correct[0], tr.p_correct[-1]
+        size = style.LABEL_SIZE
+        row_h = min(0.62, (lay.content_height - 0.6) / (shown + 0.8))
+        bar_w = lay.safe_width * (0.4 if not lay.portrait else 0.38)
+        rows = VGroup()
+        for p in range(shown):
+            ctx, tgt = tr.pair_words(p)
+            label = VGroup(text(" ".join(ctx), size, style.MUTED), text("→", size, style.MUTED),
+                           text(tgt, size, self.color_of(tgt))).arrange(RIGHT, buff=0.12)
+            track = Rectangle(width=bar_w, height=row_h * 0.5, stroke_color=style.MUTED, stroke_width=1, fill_opacity=0)
+            before = Rectangle(width=max(p0[p] * bar_w, 1e-3), height=row_h * 0.5, stroke_width=0,
+                               fill_color=style.MUTED, fill_opacity=0.9).set_z_index(1)  # stays visible over "after"
+            after = Rectangle(width=max(p1[p] * bar_w, 1e-3), height=row_h * 0.5, stroke_width=0,
+                              fill_color=self.color_of(tgt), fill_opacity=0.9)
+            numbers = VGroup(number_text(f"{percent(p0[p]):>5}", size, style.MUTED), text("→", size, style.MUTED),
+                             number_text(f"{percent(p1[p]):>5}", size, style.INK)).arrange(RIGHT, buff=0.12)
+            rows.add(VGroup(label, track, before, after, numbers))
+        for i, (label, track, before, after, numbers) in enumerate(rows):
+            y = -i * row_h
+            label.move_to([0, y, 0], aligned_edge=RIGHT)
+            track.next_to([0, y, 0], RIGHT, buff=0.3)
+            before.move_to(track.get_left(), aligned_edge=LEFT)
+            after.move_to(track.get_left(), aligned_edge=LEFT)
+            numbers.next_to(track, RIGHT, buff=0.3)
+        header = VGroup(text("probability of the right word:", size, style.MUTED),
+                        text("before", size, style.MUTED), text("→ after training", size, style.INK)).arrange(RIGHT, buff=0.15)
+        table = VGroup(header, rows).arrange(DOWN, buff=0.3)
+        if tr.P > shown:
+            table.add(text(f"… and {tr.P - shown} more pairs", style.SMALL_SIZE, style.MUTED).next_to(rows, DOWN, buff=0.15))
+        fit_width(table, lay.safe_width)
+        if table.height > lay.content_height:
+            table.scale_to_fit_height(lay.content_height)
+        table.move_to(lay.content_center)
+        self.table = table
+        with self.say(
+            f"Every pair, before and after training: the right word's probability went from "
+            f"{self.spread(p0)} to {self.spread(p1)}. From a guess to near-certainty."
+        ):
+            self.play(FadeIn(header), *[FadeIn(VGroup(r[0], r[1], r[2])) for r in rows], run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(VGroup(r[3], r[4]), shift=0.1 * RIGHT) for r in rows], lag_ratio=0.15),
+                      *( [FadeIn(table[2])] if tr.P > shown else []), run_time=1.6)
+
+    def let_it_write(self):
+        self.beat("write")
+        lay, tr = self.layout, self.trace
+        first = tr.sentences[0][0]
+        length = len(tr.sentences[0]) - 1
+        written = generate(tr, tr.last_epoch, [first], length)
+        size = style.HEADING_SIZE
+        chips = VGroup(self.chip(first, size), *[self.chip(w, size) for w, _ in written]).arrange(RIGHT, buff=0.15)
+        probs = VGroup(*[number_text(percent(p), style.SMALL_SIZE, style.MUTED) for _, p in written])
+        for number, chip in zip(probs, chips[1:]):
+            number.next_to(chip, DOWN, buff=0.15)
+        sentence = VGroup(chips, probs)
+        fit_width(sentence, lay.safe_width)
+        sentence.move_to(lay.content_center + UP * 0.3)
+        note = text("each word fed back in as context; the number is how sure it was", style.SMALL_SIZE, style.MUTED)
+        fit_width(note, lay.safe_width).next_to(sentence, DOWN, buff=0.5)
+        text_out = " ".join([first] + [w for w, _ in written])
+        same = text_out.split() == tr.sentences[0]
+        ending = "word for word the sentence it learned." if same else "its best guess at each step."
+        with self.say(
+            f"Now give the trained network just “{first}” and let it feed each guess back in. "
+            f"It writes “{text_out}”: {ending}"
+        ):
+            self.play(FadeOut(self.table), run_time=style.FADE_TIME)
+            self.play(FadeIn(chips[0]), FadeIn(note), run_time=0.6)
+            for chip, number in zip(chips[1:], probs):
+                self.play(FadeIn(chip, shift=0.15 * RIGHT), FadeIn(number), run_time=0.55)
+        self.written = VGroup(sentence, note)
+
+    def show_the_final_map(self):
+        self.beat("final_map")
+        lay, tr = self.layout, self.trace
+        mean, basis = word_map_basis(tr)
+        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
+        w = lay.safe_width * (0.9 if lay.portrait else 0.6)
+        h = min(lay.content_height * 0.95, w * 0.75)
+        wm = WordMap(positions, tr.vocab, self.word_colors(), width=w, height=h).move_to(lay.content_center)
+        still = unmoved_words(tr)
+        if still:
+            names = " and ".join(f"“{w}”" for w in still)
+            extra = (f" {names} never moved: {'it is' if len(still) == 1 else 'they are'} never an input, "
+                     f"so no gradient ever reaches {'its' if len(still) == 1 else 'their'} vector.")
+        else:
+            extra = ""
+        t = ValueTracker(0)
+        with self.say(f"And the word map: from random starting points to where the training pushed each word.{extra}"):
+            self.play(FadeOut(self.written), run_time=style.FADE_TIME)
+            self.play(FadeIn(wm), run_time=0.6)
+            wm.add_updater(lambda m: m.set_epoch(t.get_value()))
+            self.play(t.animate.set_value(tr.last_epoch), run_time=3.0, rate_func=linear)
+            wm.clear_updaters()
+            wm.set_epoch(tr.last_epoch)
+
+    # ---- pieces -----------------------------------------------------------------
+    @staticmethod
+    def spread(values) -> str:
+        lo, hi = float(np.min(values)), float(np.max(values))
+        return percent(lo) if percent(lo) == percent(hi) else f"{percent(lo)}–{percent(hi)}"
