@@ -25,6 +25,7 @@ LESSON = [
     Chapter("LearningFromTheMistake", "scenes.learning", "Learning from the mistake"),
     Chapter("WatchItLearn", "scenes.watch_it_learn", "Watch it learn"),
     Chapter("FromGuessingToKnowing", "scenes.guessing_to_knowing", "From guessing to knowing"),
+    Chapter("WhatYouJustSaw", "scenes.takeaways", "What you just saw"),
 ]
 
 

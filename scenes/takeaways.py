@@ -1,0 +1,246 @@
+"""Chapter 8: What you just saw. Learning rates side by side (real runs), convergence,
+overfitting tested on a new arrangement of the words, why context matters (a real
+context-1 run), scale next to published figures, Transformers in one breath, and the
+closing line."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, LaggedStart, VGroup
+
+from model.analysis import evaluate, rising_epochs
+from model.data import best_probabilities, build_dataset
+from model.experiments import context_one_run, learning_rate_runs, rearranged
+from scenes import style
+from scenes.base import LessonScene
+from scenes.parts import LossCurve, ProbabilityBars, fit_width, number_text, percent, text
+from scenes.published import LARGE_MODELS, UNDISCLOSED_NOTE
+from scenes.source import companion_trace
+
+
+def describe_run(trace) -> str:
+    """How a run behaved, in a few words, from its facts."""
+    if trace.diverged_epoch is not None:
+        return f"blows up in epoch {trace.diverged_epoch}"
+    rises = rising_epochs(trace)
+    if rises > trace.last_epoch // 10:
+        return f"jumps around, rising in {rises} of {trace.last_epoch} epochs"
+    if trace.convergence_epoch is not None:
+        return f"converges by epoch {trace.convergence_epoch}"
+    fallen = 1 - trace.mean_loss[-1] / trace.mean_loss[0]
+    return f"falls only {fallen:.0%} in {trace.last_epoch} epochs"
+
+
+class WhatYouJustSaw(LessonScene):
+    chapter_title = "What you just saw"
+
+    def construct(self):
+        self.compare_learning_rates()
+        self.recall_convergence()
+        self.test_on_a_new_sentence()
+        self.show_why_context_matters()
+        self.compare_with_large_models()
+        self.mention_transformers()
+        self.close()
+
+    # ---- beats ------------------------------------------------------------------
+    def compare_learning_rates(self):
+        self.beat("learning_rate")
+        lay, tr = self.layout, self.trace
+        self.show_title(self.chapter_title)
+        runs = {name: companion_trace(cfg) for name, cfg in learning_rate_runs(tr.config).items()}
+        n = len(runs)
+        if lay.portrait:
+            w, h = lay.safe_width * 0.9, lay.content_height / n * 0.8
+            centers = [lay.content_center + UP * (1 - i) * lay.content_height / n for i in range(n)]
+        else:
+            w, h = lay.safe_width / n * 0.95, lay.content_height * 0.95
+            centers = [lay.content_center + RIGHT * (i - 1) * lay.safe_width / n for i in range(n)]
+        panels = VGroup()
+        for (name, run), at in zip(runs.items(), centers):
+            curve = LossCurve(run.mean_loss, width=w, height=h * 0.85, baseline=run.random_baseline, y_label="loss")
+            curve.set_progress(run.last_epoch)
+            head = VGroup(text(f"{name}:", style.LABEL_SIZE, style.INK), text("learning rate", style.SMALL_SIZE, style.MUTED),
+                          number_text(f"{run.config.lr:g}", style.LABEL_SIZE, style.ACCENT)).arrange(RIGHT, buff=0.12)
+            fit_width(head, w * 0.95)
+            panel = VGroup(head, curve).arrange(DOWN, buff=0.1)
+            if run.diverged_epoch is not None:
+                panel.add(text(f"diverged in epoch {run.diverged_epoch}", style.SMALL_SIZE, style.WRONG).next_to(curve, DOWN, buff=0.05))
+            panels.add(panel.move_to(at))
+        small, right, large = runs.values()
+        with self.say(
+            f"Learning rate: at {small.config.lr:g} the loss {describe_run(small)}; "
+            f"at {right.config.lr:g} it {describe_run(right)}; at {large.config.lr:g} it {describe_run(large)}."
+        ):
+            self.play(LaggedStart(*[FadeIn(p) for p in panels], lag_ratio=0.3), run_time=1.8)
+        self.panels = panels
+
+    def recall_convergence(self):
+        self.beat("convergence")
+        lay, tr = self.layout, self.trace
+        w = lay.safe_width * (0.95 if lay.portrait else 0.7)
+        curve = LossCurve(tr.mean_loss, width=w, height=lay.content_height * (0.5 if lay.portrait else 0.9),
+                          baseline=tr.random_baseline)
+        curve.set_progress(tr.last_epoch).move_to(lay.content_center)
+        e = tr.convergence_epoch
+        parts = [curve]
+        if e is not None:
+            marker = DashedLine(curve.point(e, 0), curve.point(e, curve.y_max * 0.6), stroke_color=style.ACCENT)
+            label = VGroup(text("converged: epoch", style.SMALL_SIZE, style.ACCENT),
+                           number_text(str(e), style.SMALL_SIZE, style.ACCENT)).arrange(RIGHT, buff=0.1)
+            label.next_to(marker.get_end(), RIGHT, buff=0.1)
+            parts += [marker, label]
+            line = (f"Convergence: around epoch {e} the loss stopped improving much. More epochs add little: "
+                    f"the model has learned what this one sentence can teach.")
+        else:
+            line = f"Convergence: this run was still improving at epoch {tr.last_epoch}; it had not yet converged."
+        with self.say(line):
+            self.play(FadeOut(self.panels), run_time=style.FADE_TIME)
+            self.play(FadeIn(curve), run_time=0.8)
+            if len(parts) > 1:
+                self.play(Create(parts[1]), FadeIn(parts[2]), run_time=0.8)
+        self.convergence_parts = VGroup(*parts)
+
+    def test_on_a_new_sentence(self):
+        self.beat("overfitting")
+        lay, tr = self.layout, self.trace
+        words = rearranged(tr.sentences[0])
+        guesses = evaluate(tr, tr.last_epoch, words)
+        size = style.LABEL_SIZE
+        rows = VGroup()
+        for g in guesses:
+            ok = g.guess == g.truth
+            rows.add(VGroup(
+                text(" ".join(g.context) + " →", size, style.MUTED),
+                text(g.guess, size, self.color_of(g.guess)),
+                number_text(percent(g.p_guess), size, style.INK),
+                text("✓" if ok else f"✗  really “{g.truth}”", size, style.RIGHT if ok else style.WRONG),
+            ))
+        cols = [max(r[i].width for r in rows) for i in range(4)]
+        for i, r in enumerate(rows):
+            x = 0.0
+            for j, part in enumerate(r):
+                part.move_to([x, -i * 0.5, 0], aligned_edge=LEFT)
+                x += cols[j] + 0.35
+        new_sentence = VGroup(text("new sentence:", style.BODY_SIZE, style.MUTED),
+                              VGroup(*[self.chip(w, style.BODY_SIZE) for w in words]).arrange(RIGHT, buff=0.1)).arrange(RIGHT, buff=0.25)
+        block = VGroup(new_sentence, rows).arrange(DOWN, buff=0.45)
+        fit_width(block, lay.safe_width)
+        if block.height > lay.content_height:
+            block.scale_to_fit_height(lay.content_height)
+        block.move_to(lay.content_center)
+        wrong = [g for g in guesses if g.guess != g.truth]
+        sure = float(np.mean([g.p_guess for g in wrong])) if wrong else 0.0
+        how = "confidently " if sure > 0.5 else ""
+        with self.say(
+            f"Overfitting: it saw one sentence. On a new arrangement of the same words it {how}predicts what it "
+            f"memorised: {len(wrong)} of {len(guesses)} guesses wrong. Real models are tested on new text."
+        ):
+            self.play(FadeOut(self.convergence_parts), run_time=style.FADE_TIME)
+            self.play(FadeIn(new_sentence), run_time=0.6)
+            self.play(LaggedStart(*[FadeIn(r, shift=0.1 * RIGHT) for r in rows], lag_ratio=0.25), run_time=2.0)
+        self.overfit_block = block
+
+    def show_why_context_matters(self):
+        self.beat("context")
+        lay, tr = self.layout, self.trace
+        one = companion_trace(context_one_run(tr.config))
+        best = best_probabilities(build_dataset(one.config.sentence, 1))
+        with_ambiguity = [p for p in range(one.P) if best[p] < 1]
+        if not with_ambiguity:
+            line = ("Why context matters: with only one word of context, every next word of this text is still "
+                    "unique. Longer texts need the network to look further back.")
+            with self.say(line):
+                self.play(FadeOut(self.overfit_block), run_time=style.FADE_TIME)
+            self.context_parts = VGroup()
+            return
+        p = with_ambiguity[0]
+        ctx, _ = one.pair_words(p)
+        probs = one.probs[-1, p]
+        followers = sorted({one.vocab[int(t)] for q, t in enumerate(one.targets) if one.contexts[q, 0] == one.contexts[p, 0]},
+                           key=one.vocab.index)
+        w = lay.safe_width * (0.95 if lay.portrait else 0.6)
+        bars = ProbabilityBars(one.vocab, self.word_colors(), probs, width=w, height=lay.content_height * 0.6)
+        head = text(f"one word of context: “{ctx[0]}” → ?", style.BODY_SIZE, style.INK)
+        block = VGroup(head, bars).arrange(DOWN, buff=0.35)
+        fit_width(block, lay.safe_width).move_to(lay.content_center)
+        split = " and ".join(f"“{f}” {percent(probs[one.vocab.index(f)])}" for f in followers)
+        with self.say(
+            f"Why context matters: with one word of context, after “{ctx[0]}” the network can't tell what comes "
+            f"next. It ends split: {split}. Attention looks further back."
+        ):
+            self.play(FadeOut(self.overfit_block), run_time=style.FADE_TIME)
+            self.play(FadeIn(block), run_time=1.0)
+        self.context_parts = block
+
+    def compare_with_large_models(self):
+        self.beat("scale")
+        lay, tr = self.layout, self.trace
+        n_words = sum(len(s) for s in tr.sentences)
+        size = style.LABEL_SIZE
+        header = ["", "parameters", "training data", "vocabulary"]
+        rows = [["this network", f"{tr.parameters:,}", f"{n_words:,} words", f"{tr.V:,}"]]
+        rows += [[m.name, m.parameters, m.training_tokens + " tokens", m.vocabulary] for m in LARGE_MODELS]
+        cells = [[text(c, size, style.MUTED) for c in header]]
+        for i, row in enumerate(rows):
+            cells.append([text(c, size, style.ACCENT if i == 0 else style.INK) for c in row])
+        widths = [max(r[j].width for r in cells) for j in range(4)]
+        table = VGroup()
+        for i, r in enumerate(cells):
+            x = 0.0
+            for j, cell in enumerate(r):
+                cell.move_to([x, -i * 0.6, 0], aligned_edge=LEFT)
+                x += widths[j] + 0.5
+            table.add(VGroup(*r))
+        note = text(UNDISCLOSED_NOTE, style.SMALL_SIZE, style.MUTED)
+        block = VGroup(table, note).arrange(DOWN, buff=0.45)
+        fit_width(block, lay.safe_width).move_to(lay.content_center)
+        big = LARGE_MODELS[0]
+        with self.say(
+            f"Scale: our network has {tr.parameters:,} parameters and learned from {n_words} words. "
+            f"{big.name} has {big.parameters} parameters and learned from {big.training_tokens} tokens. "
+            f"The principle is the same."
+        ):
+            self.play(FadeOut(self.context_parts), run_time=style.FADE_TIME)
+            self.play(LaggedStart(*[FadeIn(r) for r in table], lag_ratio=0.3), run_time=1.6)
+            self.play(FadeIn(note), run_time=0.5)
+        self.scale_block = block
+
+    def mention_transformers(self):
+        self.beat("transformers")
+        lay = self.layout
+        items = [
+            ("attention", "each word looks at every other word"),
+            ("several heads", "many ways of looking, at once"),
+            ("layer normalisation", "keeps the numbers in a good range"),
+            ("residual connections", "let deep stacks of layers train"),
+            ("positions", "tell the model the order of the words"),
+        ]
+        rows = VGroup(*[VGroup(text(a, style.BODY_SIZE, style.ACCENT), text(b, style.LABEL_SIZE, style.INK)).arrange(RIGHT, buff=0.3)
+                        for a, b in items]).arrange(DOWN, aligned_edge=LEFT, buff=0.28)
+        head = text("Transformers add:", style.HEADING_SIZE, style.INK)
+        block = VGroup(head, rows).arrange(DOWN, buff=0.4)
+        fit_width(block, lay.safe_width).move_to(lay.content_center)
+        with self.say(
+            "Modern language models are Transformers. They add attention with several heads, "
+            "layer normalisation, residual connections and word positions."
+        ):
+            self.play(FadeOut(self.scale_block), FadeIn(head), run_time=0.6)
+            self.play(LaggedStart(*[FadeIn(r, shift=0.1 * RIGHT) for r in rows], lag_ratio=0.3), run_time=2.0)
+        self.transformer_block = block
+
+    def close(self):
+        self.beat("closing")
+        lay = self.layout
+        lines = VGroup(
+            text("predict the next token", style.HEADING_SIZE, style.INK),
+            text("learn from mistakes", style.HEADING_SIZE, style.INK),
+            text("repeat", style.HEADING_SIZE, style.ACCENT),
+        ).arrange(DOWN, buff=0.35)
+        fit_width(lines, lay.safe_width).move_to(lay.content_center)
+        with self.say(
+            "But they all stand on the foundation you just watched: embeddings, learning from data, and next-token "
+            "prediction. Predict the next token, learn from mistakes, repeat."
+        ):
+            self.play(FadeOut(self.transformer_block), run_time=style.FADE_TIME)
+            self.play(LaggedStart(*[FadeIn(l, shift=0.15 * UP) for l in lines], lag_ratio=0.5), run_time=2.0)
