@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +29,7 @@ import numpy as np
 
 from model.config import TrainConfig
 from model.data import START, build_dataset, loss_floor, split_sentences
+from model.files import atomic_path
 from model.network import PARAM_NAMES, Params
 
 SCHEMA_VERSION = 1
@@ -309,7 +309,6 @@ class Trace:
 def save_trace(trace: Trace, path: str | os.PathLike) -> Path:
     """Write the trace whole or not at all (a temporary file renamed into place)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
         "format": FORMAT_NAME,
         "schema_version": SCHEMA_VERSION,
@@ -319,14 +318,8 @@ def save_trace(trace: Trace, path: str | os.PathLike) -> Path:
         "diverged_epoch": trace.diverged_epoch,
         "facts": trace.facts(),
     }
-    fd, tmp = tempfile.mkstemp(prefix=".trace-", suffix=".npz", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, meta=np.array(json.dumps(meta, ensure_ascii=False)), **trace.arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez_compressed(fh, meta=np.array(json.dumps(meta, ensure_ascii=False)), **trace.arrays)
     return path
 
 

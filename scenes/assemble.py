@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
 
-
-def _atomic_target(dest: Path) -> Path:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
-    os.close(fd)
-    return Path(tmp)
+from model.files import atomic_path
 
 
 def video_duration(path: Path) -> float:
@@ -29,31 +22,25 @@ def video_duration(path: Path) -> float:
 
 def concat_videos(inputs: list[Path], dest: Path) -> Path:
     """Concatenate MP4s with identical stream settings into `dest`, written whole or not at all."""
-    tmp = _atomic_target(dest)
-    try:
-        with av.open(str(inputs[0])) as first, av.open(str(tmp), "w", format="mp4") as out:
-            templates = {s.type: s for s in first.streams if s.type in ("video", "audio")}
-            out_streams = {kind: out.add_stream_from_template(s) for kind, s in templates.items()}
-            offset = Fraction(0)  # seconds already written
-            for path in inputs:
-                with av.open(str(path)) as src:
-                    length = Fraction(0)
-                    for stream in src.streams:
-                        if stream.type in out_streams and stream.duration is not None:
-                            length = max(length, stream.duration * stream.time_base)
-                    for packet in src.demux(*[s for s in src.streams if s.type in out_streams]):
-                        if packet.dts is None:
-                            continue
-                        shift = int(offset / packet.stream.time_base)
-                        packet.pts = None if packet.pts is None else packet.pts + shift
-                        packet.dts += shift
-                        packet.stream = out_streams[packet.stream.type]
-                        out.mux(packet)
-                offset += length
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(dest) as tmp, av.open(str(inputs[0])) as first, av.open(str(tmp), "w", format="mp4") as out:
+        templates = {s.type: s for s in first.streams if s.type in ("video", "audio")}
+        out_streams = {kind: out.add_stream_from_template(s) for kind, s in templates.items()}
+        offset = Fraction(0)  # seconds already written
+        for path in inputs:
+            with av.open(str(path)) as src:
+                length = Fraction(0)
+                for stream in src.streams:
+                    if stream.type in out_streams and stream.duration is not None:
+                        length = max(length, stream.duration * stream.time_base)
+                for packet in src.demux(*[s for s in src.streams if s.type in out_streams]):
+                    if packet.dts is None:
+                        continue
+                    shift = int(offset / packet.stream.time_base)
+                    packet.pts = None if packet.pts is None else packet.pts + shift
+                    packet.dts += shift
+                    packet.stream = out_streams[packet.stream.type]
+                    out.mux(packet)
+            offset += length
     return dest
 
 
@@ -94,9 +81,8 @@ def read_srt(path: Path) -> list[Cue]:
 
 def write_srt(cues: list[Cue], dest: Path) -> Path:
     body = "\n".join(f"{i}\n{_stamp(c.start)} --> {_stamp(c.end)}\n{c.text}\n" for i, c in enumerate(cues, 1))
-    tmp = _atomic_target(dest)
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, dest)
+    with atomic_path(dest) as tmp:
+        tmp.write_text(body, encoding="utf-8")
     return dest
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from model.files import atomic_path
 from scenes.catalog import Chapter
 from scenes.formats import manim_settings
 from scenes.source import SceneOptions
@@ -101,15 +101,8 @@ def render_chapter(
 
 def publish(src: Path, dest: Path) -> Path:
     """Copy a finished file into place whole or not at all (temporary file, then rename)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return dest
 
 
@@ -136,9 +129,8 @@ def render_stills(
     def save_frame(scene, beat_id):
         scene.renderer.update_frame(scene)
         path = out_dir / f"{len(written) + 1:02d}-{beat_id}.png"
-        tmp = path.with_name(f".{path.name}")
-        Image.fromarray(scene.renderer.get_frame()).save(tmp, format="PNG")
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            Image.fromarray(scene.renderer.get_frame()).save(tmp, format="PNG")
         written.append(path)
 
     render_chapter(

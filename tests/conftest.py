@@ -14,6 +14,11 @@ def default_trace():
 
 
 @pytest.fixture(scope="session")
+def default_trace_file(tmp_path_factory, default_trace):
+    return save_trace(default_trace, tmp_path_factory.mktemp("default") / "default.npz")
+
+
+@pytest.fixture(scope="session")
 def small_config():
     """A short run: quick to train and to animate."""
     return TrainConfig(epochs=8)

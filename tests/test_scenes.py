@@ -37,8 +37,8 @@ def dry_render(chapter, trace_file, tmp_path, aspect="16:9"):
 
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
 @pytest.mark.parametrize("chapter", LESSON, ids=[c.name for c in LESSON])
-def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(chapter, aspect, small_trace_file, tmp_path):
-    result, seen = dry_render(chapter, small_trace_file, tmp_path, aspect)
+def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(chapter, aspect, default_trace_file, tmp_path):
+    result, seen = dry_render(chapter, default_trace_file, tmp_path, aspect)
     assert result.beats and list(seen) == result.beats
     for beat, (problems, texts) in seen.items():
         assert problems == [], f"{chapter.name} {aspect} beat {beat}: {problems}"
@@ -57,7 +57,7 @@ def test_layout_check_catches_overlap_and_leaving_the_frame(small_trace_file, tm
     found = {}
 
     def hook(scene, beat):
-        if beat == "result":
+        if beat == "end":
             a, b = text("overlapping words", 30), text("overlapping words", 30)
             off = text("far away", 30).shift(RIGHT * 20)
             scene.add(a, b, off)
@@ -77,7 +77,7 @@ def test_watch_it_learn_shows_the_numbers_of_the_trace_it_is_given(tmp_path):
         trace = train(TrainConfig(seed=seed, epochs=12))
         path = save_trace(trace, tmp_path / f"seed{seed}.npz")
         result, seen = dry_render(find("WatchItLearn"), path, tmp_path)
-        _, texts = seen["result"]
+        _, texts = seen["end"]
         assert f"{trace.mean_loss[-1]:.3f}" in texts  # the readout's mean loss at the last epoch
         assert str(trace.last_epoch) in texts
         pair = 1  # the focus pair: "the cat" -> sat
@@ -159,6 +159,20 @@ def test_real_low_resolution_render_has_video_and_subtitles(small_trace_file, tm
     srt = result.subtitles.read_text(encoding="utf-8")
     for line in result.lines:
         assert line.text in srt.replace("\n", " ")
+
+
+def test_the_lesson_tells_the_chapters_in_order():
+    assert [c.name for c in LESSON] == [
+        "PredictingTheNextWord",
+        "WordsBecomeVectors",
+        "ThreeLayers",
+        "HowWrongWasIt",
+        "LearningFromTheMistake",
+        "WatchItLearn",
+        "FromGuessingToKnowing",
+        "WhatYouJustSaw",
+    ]
+    assert len({c.title for c in LESSON}) == len(LESSON)
 
 
 @pytest.mark.render

@@ -16,7 +16,8 @@ def test_save_load_round_trips_exactly(tmp_path, small_trace):
     loaded = load_trace(path)
     assert loaded.equals(small_trace)
     assert loaded.facts() == small_trace.facts()
-    assert not list(tmp_path.glob(".trace-*"))  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.npz"]  # no temporary file left behind
+    assert path.stat().st_mode & 0o044  # readable by others, like any file the user makes
 
 
 def test_trace_stores_inputs_beside_outputs(tmp_path, small_trace):
@@ -150,3 +151,13 @@ def test_summary_has_the_fields_scripts_use(small_trace):
     for key in ("convergence_epoch", "random_baseline", "loss_floor", "parameters"):
         assert key in s
     json.dumps(s)  # plain JSON
+
+
+def test_a_failed_write_leaves_no_file_under_the_final_name(tmp_path, small_trace, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez_compressed", broken)
+    with pytest.raises(OSError):
+        save_trace(small_trace, tmp_path / "t.npz")
+    assert list(tmp_path.iterdir()) == []
