@@ -66,8 +66,9 @@ class Narrator:
         old, self.caption = self.caption, caption
         if old is None:
             self.scene.play(FadeIn(caption, shift=0.1 * DOWN), run_time=0.3)
-        else:  # lines change like subtitles: a quick cross-fade, no waiting
-            self.scene.play(FadeOut(old), FadeIn(caption), run_time=0.25)
+        else:  # lines change like subtitles: out, then in, never one over the other
+            self.scene.play(FadeOut(old), run_time=0.15)
+            self.scene.play(FadeIn(caption), run_time=0.2)
 
     def clear(self):
         if self.caption is not None:

@@ -123,7 +123,8 @@ class WhatYouJustSaw(LessonScene):
                 part.move_to([x, -i * 0.5, 0], aligned_edge=LEFT)
                 x += cols[j] + 0.35
         new_sentence = VGroup(text("new sentence:", style.BODY_SIZE, style.MUTED),
-                              VGroup(*[self.chip(w, style.BODY_SIZE) for w in words]).arrange(RIGHT, buff=0.1)).arrange(RIGHT, buff=0.25)
+                              VGroup(*[self.chip(w, style.BODY_SIZE) for w in words]).arrange(RIGHT, buff=0.1))
+        new_sentence.arrange(DOWN if lay.portrait else RIGHT, buff=0.25)
         block = VGroup(new_sentence, rows).arrange(DOWN, buff=0.45)
         fit_width(block, lay.safe_width)
         if block.height > lay.content_height:
@@ -184,14 +185,21 @@ class WhatYouJustSaw(LessonScene):
         cells = [[text(c, size, style.MUTED) for c in header]]
         for i, row in enumerate(rows):
             cells.append([text(c, size, style.ACCENT if i == 0 else style.INK) for c in row])
-        widths = [max(r[j].width for r in cells) for j in range(4)]
         table = VGroup()
-        for i, r in enumerate(cells):
-            x = 0.0
-            for j, cell in enumerate(r):
-                cell.move_to([x, -i * 0.6, 0], aligned_edge=LEFT)
-                x += widths[j] + 0.5
-            table.add(VGroup(*r))
+        if lay.portrait:  # one block per model, each figure on its own line
+            for row in cells[1:]:
+                lines = [row[0]] + [VGroup(text(h, size, style.MUTED), c).arrange(RIGHT, buff=0.2)
+                                    for h, c in zip(header[1:], row[1:])]
+                table.add(VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+            table.arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        else:
+            widths = [max(r[j].width for r in cells) for j in range(4)]
+            for i, r in enumerate(cells):
+                x = 0.0
+                for j, cell in enumerate(r):
+                    cell.move_to([x, -i * 0.6, 0], aligned_edge=LEFT)
+                    x += widths[j] + 0.5
+                table.add(VGroup(*r))
         note = text(UNDISCLOSED_NOTE, style.SMALL_SIZE, style.MUTED)
         block = VGroup(table, note).arrange(DOWN, buff=0.45)
         fit_width(block, lay.safe_width).move_to(lay.content_center)
@@ -216,7 +224,8 @@ class WhatYouJustSaw(LessonScene):
             ("residual connections", "let deep stacks of layers train"),
             ("positions", "tell the model the order of the words"),
         ]
-        rows = VGroup(*[VGroup(text(a, style.BODY_SIZE, style.ACCENT), text(b, style.LABEL_SIZE, style.INK)).arrange(RIGHT, buff=0.3)
+        rows = VGroup(*[VGroup(text(a, style.BODY_SIZE, style.ACCENT), text(b, style.LABEL_SIZE, style.INK))
+                        .arrange(DOWN if lay.portrait else RIGHT, aligned_edge=LEFT, buff=0.1 if lay.portrait else 0.3)
                         for a, b in items]).arrange(DOWN, aligned_edge=LEFT, buff=0.28)
         head = text("Transformers add:", style.HEADING_SIZE, style.INK)
         block = VGroup(head, rows).arrange(DOWN, buff=0.4)
