@@ -224,9 +224,15 @@ class WhatYouJustSaw(LessonScene):
             ("residual connections", "let deep stacks of layers train"),
             ("positions", "tell the model the order of the words"),
         ]
-        rows = VGroup(*[VGroup(text(a, style.BODY_SIZE, style.ACCENT), text(b, style.LABEL_SIZE, style.INK))
-                        .arrange(DOWN if lay.portrait else RIGHT, aligned_edge=LEFT, buff=0.1 if lay.portrait else 0.3)
-                        for a, b in items]).arrange(DOWN, aligned_edge=LEFT, buff=0.28)
+        rows = VGroup()
+        for term, meaning in items:
+            row = VGroup(text(term, style.BODY_SIZE, style.ACCENT), text(meaning, style.LABEL_SIZE, style.INK))
+            if lay.portrait:  # the meaning goes under its term
+                row.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            else:
+                row.arrange(RIGHT, buff=0.3)
+            rows.add(row)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.28)
         head = text("Transformers add:", style.HEADING_SIZE, style.INK)
         block = VGroup(head, rows).arrange(DOWN, buff=0.4)
         fit_width(block, lay.safe_width).move_to(lay.content_center)
