@@ -193,7 +193,8 @@ def format_run(trace: Trace, rows: int = 12) -> str:
 def list_cmd():
     """List the lesson's scenes, in order."""
     for i, chapter in enumerate(catalog.LESSON, 1):
-        click.echo(f"{i}. {chapter.name:<20} {chapter.title}")
+        path = chapter.module.replace(".", "/") + ".py"
+        click.echo(f"{i}. {chapter.name:<24} {chapter.title:<28} {path}")
 
 
 @cli.command("scene")
