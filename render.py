@@ -24,6 +24,7 @@ from model.data import build_dataset
 from scenes import catalog
 from scenes.formats import ASPECTS, DEFAULT_ASPECT, QUALITIES
 from scenes.source import DEFAULT_READING_PACE, SceneOptions
+from scenes.voice import Voice, VoiceError
 
 ROOT = Path(__file__).resolve().parent
 MEDIA = ROOT / "media"
@@ -91,14 +92,60 @@ def render_options(fn):
     return fn
 
 
-def style_defaults() -> dict:
-    from scenes.source import DEFAULT_READING_PACE
+def voice_options(fn):
+    fn = click.option("--voice-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="Your own recordings: one audio file per beat, named by beat id (see `script`).")(fn)
+    fn = click.option("--voice-cmd", default=None, metavar="COMMAND",
+                      help="Any text-to-speech program: a command with {out} (the WAV to write) and {text}, "
+                           "or one that reads the text on stdin.")(fn)
+    fn = click.option("--voice-model", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                      help="The Piper voice model (.onnx) for --voice piper.")(fn)
+    fn = click.option("--voice", "voice_engine", type=click.Choice(["none", "espeak", "piper"]), default="none",
+                      show_default=True, help="Who reads the narration: nobody (captions only), espeak-ng, or Piper.")(fn)
+    return fn
 
-    return {"pace": DEFAULT_READING_PACE}
+
+def make_voice(voice_engine, voice_model, voice_cmd, voice_dir) -> Voice:
+    """The voice asked for; conflicting or unusable choices are usage errors."""
+    chosen = [name for name, on in (("--voice " + voice_engine, voice_engine != "none"), ("--voice-cmd", voice_cmd),
+                                    ("--voice-dir", voice_dir)) if on]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one voice, not {' and '.join(chosen)}.")
+    if voice_engine == "piper" and voice_model is None:
+        raise click.UsageError("--voice piper needs --voice-model FILE.onnx.")
+    if voice_model is not None and voice_engine != "piper":
+        raise click.UsageError("--voice-model goes with --voice piper.")
+    if voice_cmd:
+        voice = Voice(engine="command", command=voice_cmd)
+    elif voice_dir:
+        voice = Voice(engine="recordings", directory=str(voice_dir.resolve()))
+    elif voice_engine == "piper":
+        voice = Voice(engine="piper", model=str(voice_model.resolve()))
+    else:
+        voice = Voice(engine=voice_engine)
+    try:
+        voice.check()
+    except VoiceError as e:
+        raise click.UsageError(str(e)) from None
+    return voice
 
 
-def scene_options(no_captions: bool, reading_pace: float):
-    return SceneOptions(captions=not no_captions, words_per_second=reading_pace)
+def scene_options(no_captions: bool, reading_pace: float, voice: Voice = Voice()) -> SceneOptions:
+    return SceneOptions(captions=not no_captions, words_per_second=reading_pace, voice=voice)
+
+
+def check_recordings(chapters, trace_path, aspect, options: SceneOptions) -> None:
+    """With --voice-dir, every beat's recording must be there and readable before rendering starts."""
+    if options.voice.engine != "recordings":
+        return
+    from scenes.rendering import dry_run_lesson, missing_recordings
+
+    silent = SceneOptions(captions=options.captions, words_per_second=options.words_per_second)
+    timeline = dry_run_lesson(chapters, trace_path=trace_path, aspect=aspect, media_dir=MEDIA / "manim", options=silent)
+    problems = missing_recordings(timeline, Path(options.voice.directory))
+    if problems:
+        shown = ", ".join(problems[:8]) + (f" and {len(problems) - 8} more" if len(problems) > 8 else "")
+        raise click.UsageError(f"--voice-dir {options.voice.directory} lacks recordings for: {shown}.")
 
 
 def quality_option(default):
@@ -202,23 +249,27 @@ def list_cmd():
 @trace_option
 @quality_option("preview")
 @render_options
+@voice_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "scenes", show_default=True, help="Folder for the video.")
-def scene_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, out):
+def scene_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir, out):
     """Render one scene (see `list`) from a trace."""
     from scenes.rendering import publish, render_chapter
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
+    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir))
+    check_recordings([chapter], trace_path, aspect, options)
     result = render_chapter(
         chapter,
         trace_path=trace_path,
         quality=quality,
         aspect=aspect,
         media_dir=MEDIA / "manim",
-        options=scene_options(no_captions, reading_pace),
+        options=options,
     )
     video = publish(result.video, out / f"{chapter.name}.mp4")
     if result.subtitles:
         publish(result.subtitles, out / f"{chapter.name}.srt")
+        publish(result.webvtt, out / f"{chapter.name}.vtt")
     click.echo(f"{video}  ({result.duration:.1f} s)")
 
 
@@ -246,15 +297,39 @@ def stills_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, out
         click.echo(str(path))
 
 
+@cli.command("script")
+@trace_option
+@render_options
+@voice_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=MEDIA / "lesson" / "script.md",
+              show_default=True, help="Where to write the script (Markdown).")
+def script_cmd(trace_file, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir, out):
+    """Export the narration as a script: each beat's id, start time, duration and line."""
+    from model.files import atomic_path
+    from scenes.rendering import dry_run_lesson, script_markdown
+
+    trace, trace_path = resolve_trace(trace_file)
+    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir))
+    check_recordings(catalog.LESSON, trace_path, aspect, options)
+    timeline = dry_run_lesson(catalog.LESSON, trace_path=trace_path, aspect=aspect, media_dir=MEDIA / "manim",
+                              options=options)
+    with atomic_path(out) as tmp:
+        tmp.write_text(script_markdown(trace.config, timeline), encoding="utf-8")
+    click.echo(str(out))
+
+
 @cli.command("lesson")
 @trace_option
 @quality_option("1080p60")
 @render_options
+@voice_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
-def lesson_cmd(trace_file, quality, aspect, no_captions, reading_pace, out):
+def lesson_cmd(trace_file, quality, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir, out):
     """Render every chapter in order and join them into lesson.mp4, plus one clip per chapter."""
     from scenes.rendering import render_lesson
     _, trace_path = resolve_trace(trace_file)
+    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir))
+    check_recordings(catalog.LESSON, trace_path, aspect, options)
     result = render_lesson(
         catalog.LESSON,
         trace_path=trace_path,
@@ -262,7 +337,7 @@ def lesson_cmd(trace_file, quality, aspect, no_captions, reading_pace, out):
         aspect=aspect,
         media_dir=MEDIA / "manim",
         out_dir=out,
-        options=scene_options(no_captions, reading_pace),
+        options=options,
         progress=lambda message: click.echo(message, err=True),
     )
     total = sum(duration for _, _, duration in result.chapters)

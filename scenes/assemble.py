@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -42,49 +40,3 @@ def concat_videos(inputs: list[Path], dest: Path) -> Path:
                     out.mux(packet)
             offset += length
     return dest
-
-
-# ---- subtitles ------------------------------------------------------------------------
-
-_TIME = re.compile(r"(\d+):(\d+):(\d+)[,.](\d+)")
-
-
-@dataclass
-class Cue:
-    start: float
-    end: float
-    text: str
-
-
-def _seconds(stamp: str) -> float:
-    h, m, s, ms = _TIME.match(stamp.strip()).groups()
-    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")[:3]) / 1000
-
-
-def _stamp(t: float, sep: str = ",") -> str:
-    ms = int(round(t * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def read_srt(path: Path) -> list[Cue]:
-    cues = []
-    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8").strip()):
-        lines = block.strip().splitlines()
-        if len(lines) >= 2 and "-->" in lines[1]:
-            a, b = lines[1].split("-->")
-            cues.append(Cue(_seconds(a), _seconds(b), "\n".join(lines[2:])))
-    return cues
-
-
-def write_srt(cues: list[Cue], dest: Path) -> Path:
-    body = "\n".join(f"{i}\n{_stamp(c.start)} --> {_stamp(c.end)}\n{c.text}\n" for i, c in enumerate(cues, 1))
-    with atomic_path(dest) as tmp:
-        tmp.write_text(body, encoding="utf-8")
-    return dest
-
-
-def shifted(cues: list[Cue], offset: float) -> list[Cue]:
-    return [Cue(c.start + offset, c.end + offset, c.text) for c in cues]

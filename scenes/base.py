@@ -8,6 +8,7 @@ and narrates its idea with `with self.say(...)`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Scene, config
@@ -15,7 +16,9 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Scene, config
 from scenes import style
 from scenes.narration import Narrator
 from scenes.parts import fit_width, text, word_chip
+from scenes.catalog import chapter_number
 from scenes.source import SceneOptions, current_trace
+from scenes.voice import Speaker, silence
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,9 @@ class LessonScene(Scene):
         self.trace = current_trace()
         self.options = SceneOptions.from_env()
         self.layout = Layout.from_config()
-        self.narrator = Narrator(self, self.options.captions, self.options.words_per_second)
+        self.speaker = Speaker(self.options.voice, Path(self.options.speech_dir)) if self.options.voice.speaks else None
+        self.narrator = Narrator(self, self.options.captions, self.options.words_per_second, self.speaker)
+        self.chapter_number = chapter_number(type(self).__name__)
         self.beats: list[str] = []
         # Called as hook(scene, beat_id) when a beat ends (layout checks, stills).
         self.beat_end_hooks: list = list(getattr(type(self), "default_beat_end_hooks", []))
@@ -145,10 +150,17 @@ class LessonScene(Scene):
 
     def tear_down(self):
         self._end_beat()
+        if self.speaker is not None:  # the sound track runs to the last frame, so chapters join in sync
+            frame = 1 / config.frame_rate
+            self.add_sound(str(silence(Path(self.options.speech_dir) / "silence-frame.wav", frame)), time_offset=-frame)
         super().tear_down()
 
+    def beat_id(self, beat: str) -> str:
+        """A beat's id across the whole lesson: chapter number and beat name ("06-converged")."""
+        return f"{self.chapter_number:02d}-{beat}"
+
     def say(self, content: str):
-        return self.narrator.say(content, self.beats[-1] if self.beats else "")
+        return self.narrator.say(content, self.beat_id(self.beats[-1] if self.beats else "start"))
 
     # ---- shared pieces ------------------------------------------------------
     def show_title(self, title: str):

@@ -35,3 +35,11 @@ def find(name: str) -> Chapter:
         if chapter.name.lower() == name.lower():
             return chapter
     raise KeyError(name)
+
+
+def chapter_number(name: str) -> int:
+    """1-based place of a scene in the lesson (0 for a scene outside it)."""
+    for i, chapter in enumerate(LESSON, 1):
+        if chapter.name == name:
+            return i
+    return 0

@@ -26,11 +26,16 @@ def reading_time(content: str, words_per_second: float) -> float:
 
 @dataclass
 class NarrationLine:
-    beat: str  # the beat the line belongs to
+    beat: str  # the beat id, chapter-qualified ("06-converged"): what --voice-dir files are named
     text: str  # the words, numbers filled in from the trace
-    duration: float  # seconds the line needs (reading time)
+    duration: float  # seconds the line needs: its speech (when voiced) or its reading time
     start: float = 0.0  # scene time when it began
     end: float = 0.0  # scene time when the beat moved on
+    audio: str | None = None  # the spoken clip, when voiced
+    audio_duration: float = 0.0
+
+
+SPEECH_PAUSE = 0.5  # seconds of quiet after a spoken line before the next beat
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Narrator:
     scene: object  # the LessonScene narrated
     captions: bool  # show lines on screen
     words_per_second: float
+    speaker: object = None  # scenes.voice.Speaker, or None for captions only
     lines: list[NarrationLine] = field(default_factory=list)
     caption: object = None  # the caption on screen now
 
@@ -45,6 +51,13 @@ class Narrator:
     def say(self, content: str, beat: str):
         scene = self.scene
         line = NarrationLine(beat, content, reading_time(content, self.words_per_second), start=scene.time)
+        clip = self.speaker.clip(content, beat) if self.speaker is not None else None
+        if clip is not None:
+            from scenes.voice import wav_duration
+
+            line.audio, line.audio_duration = str(clip), wav_duration(clip)
+            line.duration = max(2.0, line.audio_duration + SPEECH_PAUSE)  # the picture waits for the voice
+            scene.add_sound(str(clip))
         self.lines.append(line)
         if self.captions:
             self._show_caption(content)

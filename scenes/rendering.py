@@ -12,6 +12,7 @@ from model.files import atomic_path
 from scenes.catalog import Chapter
 from scenes.formats import manim_settings
 from scenes.source import SceneOptions
+from scenes.subtitles import narration_cues, read_srt, shifted, write_srt, write_vtt
 
 
 @dataclass
@@ -19,9 +20,11 @@ class RenderResult:
     chapter: Chapter
     video: Path | None  # the MP4 (None for a dry run)
     subtitles: Path | None  # the .srt beside it, if any line was narrated
+    webvtt: Path | None  # the same cues as WebVTT
     duration: float  # seconds of scene time
     beats: list[str] = field(default_factory=list)
     lines: list = field(default_factory=list)  # NarrationLine of every beat
+    trace_config: object = None  # the TrainConfig of the trace it showed
 
 
 def checked_manim_config(settings: dict) -> dict:
@@ -74,7 +77,7 @@ def render_chapter(
         {
             **manim_settings(quality, aspect),
             "media_dir": str(media_dir),
-            "verbosity": "WARNING",
+            "verbosity": "ERROR",  # manim warns about its own muxer options on every voiced render
             "progress_bar": "none",
             # Manim's per-animation cache hashes every mobject on every play (seconds
             # per chapter); nextword reuses whole chapters instead.
@@ -88,14 +91,20 @@ def render_chapter(
         scene = cls(renderer=CairoRenderer(skip_animations=True)) if dry_run else cls()
         scene.render()
         video = None if dry_run else Path(scene.renderer.file_writer.movie_file_path)
-        srt = video.with_suffix(".srt") if video is not None else None
+        lines = list(scene.narrator.lines)
+        srt = vtt = None
+        if video is not None and lines:  # our cues replace manim's: split short, timed to the speech
+            cues = narration_cues(lines)
+            srt, vtt = write_srt(cues, video.with_suffix(".srt")), write_vtt(cues, video.with_suffix(".vtt"))
         return RenderResult(
             chapter=chapter,
             video=video,
-            subtitles=srt if srt is not None and srt.exists() else None,
+            subtitles=srt,
+            webvtt=vtt,
             duration=float(scene.time),
             beats=list(scene.beats),
-            lines=list(scene.narrator.lines),
+            lines=lines,
+            trace_config=scene.trace.config,
         )
 
 
@@ -164,10 +173,11 @@ def render_lesson(
     options: SceneOptions = SceneOptions(),
     progress=lambda message: None,
 ) -> LessonResult:
-    """Render the chapters in order into `out_dir`: chapters/NN-Name.mp4, lesson.mp4, lesson.srt."""
-    from scenes.assemble import concat_videos, read_srt, shifted, write_srt
+    """Render the chapters in order into `out_dir`: chapters/NN-Name.mp4 (+ .srt, .vtt),
+    lesson.mp4, lesson.srt and lesson.vtt."""
+    from scenes.assemble import concat_videos
 
-    made, cues, offset = [], [], 0.0
+    made, cues, offset, timeline, trace_config = [], [], 0.0, [], None
     for i, chapter in enumerate(chapters, 1):
         progress(f"[{i}/{len(chapters)}] {chapter.name}")
         result = render_chapter(
@@ -176,9 +186,71 @@ def render_lesson(
         clip = publish(result.video, out_dir / "chapters" / f"{i:02d}-{chapter.name}.mp4")
         if result.subtitles:
             publish(result.subtitles, clip.with_suffix(".srt"))
+            publish(result.webvtt, clip.with_suffix(".vtt"))
             cues += shifted(read_srt(result.subtitles), offset)
         made.append((chapter, clip, result.duration))
+        timeline.append((chapter, offset, result.lines))
+        trace_config = trace_config or result.trace_config
         offset += result.duration
     video = concat_videos([clip for _, clip, _ in made], out_dir / "lesson.mp4")
     subtitles = write_srt(cues, out_dir / "lesson.srt") if cues else None
+    if cues:
+        write_vtt(cues, out_dir / "lesson.vtt")
+    with atomic_path(out_dir / "script.md") as tmp:
+        tmp.write_text(script_markdown(trace_config, timeline), encoding="utf-8")
     return LessonResult(video=video, subtitles=subtitles, chapters=made)
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def script_markdown(trace_config, chapters_lines: list[tuple[Chapter, float, list]]) -> str:
+    """The narration as a readable script: chapter by chapter, each beat with its id, its
+    start in the lesson, its duration and its line. `chapters_lines`: (chapter, offset, lines)."""
+    total = max((offset + lines[-1].end for _, offset, lines in chapters_lines if lines), default=0.0)
+    out = [
+        "# Lesson script",
+        "",
+        f"Trained on “{trace_config.sentence}” (context {trace_config.context}, {trace_config.epochs} epochs, "
+        f"learning rate {trace_config.lr:g}, seed {trace_config.seed}). Length {_clock(total)}.",
+        "",
+        "Record one audio file per beat, named by its id (for example `01-title.wav`), into a folder, "
+        "and render with `--voice-dir FOLDER`.",
+    ]
+    for i, (chapter, offset, lines) in enumerate(chapters_lines, 1):
+        out += ["", f"## {i}. {chapter.title} ({_clock(offset)})"]
+        for line in lines:
+            out += ["", f"**{line.beat}** · starts {_clock(offset + line.start)} · {line.end - line.start:.1f} s", "",
+                    line.text]
+    return "\n".join(out) + "\n"
+
+
+def dry_run_lesson(chapters: list[Chapter], *, trace_path, aspect: str, media_dir: Path, options: SceneOptions):
+    """Every chapter built without drawing: (chapter, offset in the lesson, narration lines)."""
+    timeline, offset = [], 0.0
+    for chapter in chapters:
+        result = render_chapter(chapter, trace_path=trace_path, quality="preview", aspect=aspect,
+                                media_dir=media_dir, options=options, dry_run=True)
+        timeline.append((chapter, offset, result.lines))
+        offset += result.duration
+    return timeline
+
+
+def missing_recordings(timeline, directory: Path) -> list[str]:
+    """Beat ids with no readable recording in `directory` (checked before any rendering)."""
+    from scenes.voice import VoiceError, read_audio, recording_for
+
+    problems = []
+    for _, _, lines in timeline:
+        for line in lines:
+            path = recording_for(directory, line.beat)
+            if path is None:
+                problems.append(f"{line.beat} (missing)")
+                continue
+            try:
+                read_audio(path)
+            except VoiceError:
+                problems.append(f"{line.beat} (unreadable: {path.name})")
+    return problems

@@ -44,7 +44,8 @@ def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(chapter, asp
         assert problems == [], f"{chapter.name} {aspect} beat {beat}: {problems}"
         assert texts, f"{beat} shows no text at all"
     # Every beat is narrated, and lasts at least as long as its line takes to read.
-    assert [line.beat for line in result.lines] == result.beats
+    number = LESSON.index(chapter) + 1
+    assert [line.beat for line in result.lines] == [f"{number:02d}-{b}" for b in result.beats]
     for line in result.lines:
         assert line.end - line.start >= line.duration - 1e-6
 
@@ -177,7 +178,8 @@ def test_the_lesson_tells_the_chapters_in_order():
 
 @pytest.mark.render
 def test_lesson_joins_every_chapter_in_order(small_trace_file, tmp_path):
-    from scenes.assemble import read_srt, video_duration
+    from scenes.assemble import video_duration
+    from scenes.subtitles import read_srt
     from scenes.rendering import render_lesson
 
     result = render_lesson(
