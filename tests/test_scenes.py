@@ -157,9 +157,11 @@ def test_real_low_resolution_render_has_video_and_subtitles(small_trace_file, tm
         duration = float(stream.duration * stream.time_base)
     assert duration == pytest.approx(result.duration, abs=1 / 10 + 1e-6)
     assert frames == pytest.approx(result.duration * 10, abs=1)
-    srt = result.subtitles.read_text(encoding="utf-8")
-    for line in result.lines:
-        assert line.text in srt.replace("\n", " ")
+    from scenes.subtitles import read_srt
+
+    cues = read_srt(result.subtitles)
+    assert " ".join(c.text.replace("\n", " ") for c in cues) == " ".join(line.text for line in result.lines)
+    assert result.webvtt.read_text(encoding="utf-8").startswith("WEBVTT")
 
 
 def test_the_lesson_tells_the_chapters_in_order():
