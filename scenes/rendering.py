@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.files import atomic_path
-from scenes.catalog import Chapter
+from scenes.catalog import Chapter, chapter_number
 from scenes.formats import manim_settings
 from scenes.source import SceneOptions
 from scenes.subtitles import narration_cues, read_srt, shifted, write_srt, write_vtt
@@ -55,6 +55,23 @@ def scene_environment(trace_path: Path | None, options: SceneOptions):
                 os.environ[k] = v
 
 
+@contextmanager
+def quiet_manim():
+    """Only errors reach the user: manim's muxer passes options PyAV does not use, and PyAV
+    (through the root logger) warns about it on every voiced render."""
+    import logging
+
+    logs = [logging.getLogger("manim"), logging.getLogger()]
+    levels = [log.level for log in logs]
+    for log in logs:
+        log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for log, level in zip(logs, levels):
+            log.setLevel(level)
+
+
 def render_chapter(
     chapter: Chapter,
     *,
@@ -77,7 +94,7 @@ def render_chapter(
         {
             **manim_settings(quality, aspect),
             "media_dir": str(media_dir),
-            "verbosity": "ERROR",  # manim warns about its own muxer options on every voiced render
+            "verbosity": "WARNING",
             "progress_bar": "none",
             # Manim's per-animation cache hashes every mobject on every play (seconds
             # per chapter); nextword reuses whole chapters instead.
@@ -86,7 +103,7 @@ def render_chapter(
             "output_file": chapter.name,
         }
     )
-    with scene_environment(trace_path, options), tempconfig(settings):
+    with scene_environment(trace_path, options), tempconfig(settings), quiet_manim():
         # A dry run jumps each animation to its end: beats end in their true state, no frames drawn.
         scene = cls(renderer=CairoRenderer(skip_animations=True)) if dry_run else cls()
         scene.render()
@@ -219,8 +236,8 @@ def script_markdown(trace_config, chapters_lines: list[tuple[Chapter, float, lis
         "Record one audio file per beat, named by its id (for example `01-title.wav`), into a folder, "
         "and render with `--voice-dir FOLDER`.",
     ]
-    for i, (chapter, offset, lines) in enumerate(chapters_lines, 1):
-        out += ["", f"## {i}. {chapter.title} ({_clock(offset)})"]
+    for chapter, offset, lines in chapters_lines:
+        out += ["", f"## {chapter_number(chapter.name)}. {chapter.title} ({_clock(offset)})"]
         for line in lines:
             out += ["", f"**{line.beat}** · starts {_clock(offset + line.start)} · {line.end - line.start:.1f} s", "",
                     line.text]
