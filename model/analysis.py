@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.network import Forward, Params, forward
+from model.network import Forward, Params, backward, forward
 from model.trace import Trace
 
 
@@ -66,25 +66,32 @@ class StepView:
     step: int
     pair: int
     before: Params  # weights as the step found them
-    after: Params  # weights after the update
+    after: Params | None  # weights after the update (None: the run diverged before recording it)
     f_before: Forward  # the pair's forward pass before the step
-    f_after: Forward  # ... and after it
+    f_after: Forward | None  # ... and after it
     error: np.ndarray  # (V,) d loss / d logits = probabilities - one-hot(right word)
     hidden_signal: np.ndarray  # (H,) d loss / d (hidden pre-activation)
     input_signal: np.ndarray  # (c*d,) d loss / d x, what reaches the context vectors
     grads: Params  # the gradients the trace recorded for this step
 
 
-def step_view(trace: Trace, step: int) -> StepView:
-    pair = int(trace.arrays["step_example"][step])
-    before, after = trace.params_before_step(step), trace.params_after_step(step)
+def step_view(trace: Trace, epoch: int, pair: int) -> StepView:
+    """The update of `pair` in `epoch`. If the run diverged before that step was recorded, the
+    view holds the weights the run had last (and the gradients of the backward pass on them),
+    with no `after`."""
+    step = trace.step_of(epoch, pair)
+    recorded = step < len(trace.arrays["step_epoch"])
+    before = trace.params_before_step(step) if recorded else trace.params_at(trace.last_epoch)
+    after = trace.params_after_step(step) if recorded else None
     ctx = trace.contexts[pair : pair + 1]
-    f0, f1 = forward(before, ctx), forward(after, ctx)
+    f0 = forward(before, ctx)
+    f1 = forward(after, ctx) if after is not None else None
     error = f0.probs[0].copy()
     error[trace.targets[pair]] -= 1.0
     hidden_signal = (error @ before.W2.T) * (1.0 - f0.h[0] ** 2)
     input_signal = hidden_signal @ before.W1.T
-    return StepView(step, pair, before, after, f0, f1, error, hidden_signal, input_signal, trace.grads_at(step))
+    grads = trace.grads_at(step) if recorded else backward(before, f0, trace.targets[pair : pair + 1])
+    return StepView(step, pair, before, after, f0, f1, error, hidden_signal, input_signal, grads)
 
 
 def gradient_sizes(grads: Params) -> dict[str, float]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 START = "<s>"  # display name of the start-of-sentence input token
+MAX_WORDS = 60  # the longest training text the lesson can lay out (all sentences together)
+MAX_VOCAB = 30  # the most distinct words it can colour and label
 TRAILING_PUNCTUATION = ".,!?;:"  # dropped from the end of a word, nothing else is
 
 
@@ -72,6 +74,11 @@ def build_dataset(text: str, context: int) -> Dataset:
     n_words = sum(len(s) for s in sentences)
     if not sentences or max(len(s) for s in sentences) < 2:
         raise ValueError(f"the sentence needs at least 2 words, got {n_words}.")
+    if n_words > MAX_WORDS:
+        raise ValueError(f"the text has {n_words} words; nextword supports at most {MAX_WORDS}.")
+    distinct = len({w for s in sentences for w in s})
+    if distinct > MAX_VOCAB:
+        raise ValueError(f"the text has {distinct} different words; nextword supports at most {MAX_VOCAB}.")
     itos: list[str] = []
     for words in sentences:
         for w in words:

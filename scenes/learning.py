@@ -21,8 +21,11 @@ class LearningFromTheMistake(LessonScene):
         self.measure_the_error()
         self.send_the_error_back()
         self.state_the_update_rule()
-        self.nudge_the_vector()
-        self.run_the_pair_again()
+        if self.view.after is not None:
+            self.nudge_the_vector()
+            self.run_the_pair_again()
+        else:
+            self.report_the_divergence()
 
     def setup(self):
         super().setup()
@@ -30,7 +33,7 @@ class LearningFromTheMistake(LessonScene):
         self.pair = self.focus_pair
         self.ctx, self.target = tr.pair_words(self.pair)
         self.right = int(tr.targets[self.pair])
-        self.view = step_view(tr, tr.step_of(1, self.pair))  # this pair's update in the first epoch
+        self.view = step_view(tr, 1, self.pair)  # this pair's update in the first epoch
         self.word = self.ctx[-1]  # "cat" by default
         self.word_id = tr.vocab.index(self.word)
 
@@ -142,6 +145,20 @@ class LearningFromTheMistake(LessonScene):
             self.play(FadeIn(rows[1], shift=0.2 * DOWN), run_time=0.8)
             self.play(FadeIn(change), run_time=0.6)
         self.nudge_block = block
+
+    def report_the_divergence(self):
+        self.beat("diverged")
+        tr, lay = self.trace, self.layout
+        warning = text("training diverged", style.HEADING_SIZE, style.WRONG)
+        detail = VGroup(text("learning rate", style.BODY_SIZE, style.MUTED),
+                        number_text(f"{tr.config.lr:g}", style.BODY_SIZE, style.ACCENT)).arrange(RIGHT, buff=0.2)
+        block = VGroup(warning, detail).arrange(DOWN, buff=0.3).move_to(lay.content_center)
+        with self.say(
+            f"But with a learning rate of {tr.config.lr:g} the steps are far too big: in epoch {tr.diverged_epoch} "
+            f"the loss stopped being a number at all, before this step could be recorded. The run diverged."
+        ):
+            self.play(FadeOut(self.rule_block), run_time=style.FADE_TIME)
+            self.play(FadeIn(block), run_time=0.8)
 
     def run_the_pair_again(self):
         self.beat("again")

@@ -46,7 +46,7 @@ def _lighten(mob):
     return mob
 
 
-_NUMBER_CHARS = "0123456789.,%-+−×=()/ "
+_NUMBER_CHARS = "0123456789.,%-+−×=()/e "
 
 
 @lru_cache(maxsize=None)
@@ -117,8 +117,17 @@ def percent(p: float) -> str:
 
 
 def signed(value: float, digits: int = 2) -> str:
-    """A value for a cell: a true minus sign for negatives, a space for positives (digits line up)."""
-    body = f"{abs(float(value)):.{digits}f}"
+    """A value for a cell: a true minus sign for negatives, a space for positives (digits line up).
+    At most digits + 3 characters: big values (a diverging run) give up decimals to fit."""
+    width = digits + 2  # characters after the sign
+    magnitude = abs(float(value))
+    body = f"{magnitude:.{digits}f}"
+    for d in range(digits, -1, -1):
+        body = f"{magnitude:.{d}f}"
+        if len(body) <= width:
+            break
+    if len(body) > width:
+        body = f"{magnitude:.0e}".replace("e+0", "e").replace("e+", "e")[:width]
     return ("−" if value < 0 and float(body) != 0 else " ") + body
 
 
@@ -300,9 +309,12 @@ def nice_ticks(last: int, most: int = 6) -> list[int]:
 
 
 def _nice_value_ticks(top: float) -> list[float]:
-    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 50):
+    """Round values from 0 to `top`, at most six: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    exponent = int(np.floor(np.log10(max(top, 1e-9) / 5)))
+    for mantissa in (1, 2, 2.5, 5, 10):
+        step = mantissa * 10.0**exponent
         if top / step <= 5:
-            return [round(i * step, 6) for i in range(int(top / step) + 1)]
+            return [round(i * step, 6) for i in range(int(top / step + 1e-9) + 1)]
     return [0.0]
 
 
@@ -425,9 +437,12 @@ class WordMap(VGroup):
             dot.move_to(self.to_frame(p))
             for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
                 label.next_to(dot, direction, buff=0.08)
-                if not any(_overlap(_bounds(label), other) for other in placed):
+                free = not any(_overlap(_bounds(label), other) for other in placed)
+                if free:
                     break
-            placed += [_bounds(label), _bounds(dot)]
+            # Crowded: the dot keeps its colour, the label steps aside rather than cover another.
+            label.set_opacity(1.0 if free else 0.0)
+            placed += ([_bounds(label)] if free else []) + [_bounds(dot)]
         return self
 
 

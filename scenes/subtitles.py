@@ -72,8 +72,15 @@ def _stamp(t: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
+def _srt_safe(text: str) -> str:
+    """SRT has no escapes, and players read <b>, <i>, <font …> and {\\an8} as formatting. A
+    zero-width space after "<" and "{" keeps such words on screen exactly as typed."""
+    return text.replace("<", "<\u200b").replace("{", "{\u200b")
+
+
 def write_srt(cues: list[Cue], dest: Path) -> Path:
-    body = "\n".join(f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n" for i, c in enumerate(cues, 1))
+    body = "\n".join(f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_srt_safe(c.text)}\n"
+                     for i, c in enumerate(cues, 1))
     with atomic_path(dest) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return dest
@@ -102,7 +109,7 @@ def read_srt(path: Path) -> list[Cue]:
         lines = block.strip().splitlines()
         if len(lines) >= 2 and "-->" in lines[1]:
             a, b = lines[1].split("-->")
-            cues.append(Cue(_seconds(a), _seconds(b), "\n".join(lines[2:])))
+            cues.append(Cue(_seconds(a), _seconds(b), "\n".join(lines[2:]).replace("\u200b", "")))
     return cues
 
 

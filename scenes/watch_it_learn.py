@@ -66,7 +66,9 @@ class WatchItLearn(LessonScene):
         self.readout[3].shift(RIGHT * 0.25)
         fit_width(self.readout, w0).next_to(self.curve, UP, buff=0.05)
         self.baseline_label = text(f"random guess: ln {tr.V} = {tr.random_baseline:.2f}", style.SMALL_SIZE, style.MUTED)
-        fit_width(self.baseline_label, w0 * 0.6).next_to(self.curve.baseline, DOWN, buff=0.1).align_to(self.curve.baseline, RIGHT)
+        # Under the dashed line, unless the line sits low (a diverging run's loss dwarfs ln V).
+        side = DOWN if tr.random_baseline / self.curve.y_max > 0.3 else UP
+        fit_width(self.baseline_label, w0 * 0.6).next_to(self.curve.baseline, side, buff=0.1).align_to(self.curve.baseline, RIGHT)
 
         # One pair's probability bars.
         question = VGroup(*[text(w, small, self.color_of(w)) for w in self.ctx], text("→ ?", small, style.MUTED)).arrange(RIGHT, buff=0.15)

@@ -107,3 +107,20 @@ def test_every_command_has_help(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0
     assert "Usage:" in result.output
+
+
+def test_train_says_plainly_when_a_run_diverges(run, tmp_path):
+    result = run("train", "--lr", "100", "--out", str(tmp_path / "d.npz"))
+    assert result.exit_code == 0
+    assert "DIVERGED          in epoch 1" in result.output
+    assert load_trace(tmp_path / "d.npz").diverged_epoch == 1
+
+
+@pytest.mark.parametrize("sentence,message", [
+    (" ".join(f"w{i}" for i in range(31)), "at most 30"),
+    (" ".join(["the cat"] * 31), "at most 60"),
+])
+def test_texts_beyond_the_supported_size_are_usage_errors(run, tmp_path, sentence, message):
+    result = run("train", "--sentence", sentence, "--out", str(tmp_path / "x.npz"))
+    assert result.exit_code == 2
+    assert message in result.output

@@ -156,8 +156,7 @@ def test_step_updates_rebuild_the_weights_and_the_backprop_signals_match(default
     from model.analysis import step_view
 
     tr = default_trace
-    step = tr.step_of(1, 1)  # "the cat -> sat" in the first epoch
-    view = step_view(tr, step)
+    view = step_view(tr, 1, 1)  # "the cat -> sat" in the first epoch
     assert view.pair == 1
     # The recorded gradient equals the backward pass on the weights the step found.
     expected = backward(view.before, view.f_before, tr.targets[1:2])

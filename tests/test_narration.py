@@ -201,7 +201,7 @@ def test_every_number_in_the_narration_comes_from_the_trace(default_trace, tmp_p
         allowed |= {f"{1 - run.mean_loss[-1] / run.mean_loss[0]:.0%}"}
     # Signed values are parsed without their sign: compare magnitudes as displayed.
     allowed |= {signed(v).strip().lstrip("−") for v in tr.arrays["param_E"][0].ravel()}
-    view = step_view(tr, tr.step_of(1, 1))
+    view = step_view(tr, 1, 1)
     allowed |= {signed(v).strip().lstrip("−") for v in view.error}
     allowed |= {signed(v, 3).strip().lstrip("−") for v in (view.after.E - view.before.E).ravel()}
     allowed |= {percent(v) for v in np.concatenate([view.f_before.probs[0], view.f_after.probs[0]])}

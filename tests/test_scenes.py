@@ -196,3 +196,17 @@ def test_lesson_joins_every_chapter_in_order(small_trace_file, tmp_path):
     cues = read_srt(result.subtitles)
     assert cues and all(a.end <= b.start + 1e-3 for a, b in zip(cues, cues[1:]))
     assert cues[-1].end <= total + 0.1
+
+
+@pytest.mark.parametrize("settings", [dict(lr=100.0), dict(optimizer="sgd", lr=50.0)], ids=["epoch1", "epoch3"])
+def test_a_diverging_run_renders_every_chapter_and_says_so(settings, tmp_path):
+    trace = train(TrainConfig(**settings))
+    assert trace.diverged_epoch is not None
+    path = save_trace(trace, tmp_path / "diverged.npz")
+    narration = []
+    for chapter in LESSON:
+        result, seen = dry_render(chapter, path, tmp_path)
+        for beat, (problems, _) in seen.items():
+            assert problems == [], f"{chapter.name} {beat}: {problems}"
+        narration += [line.text for line in result.lines]
+    assert any("diverged" in line for line in narration)
