@@ -11,6 +11,7 @@ Commands parse and validate; the work happens in model/ and scenes/.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from pathlib import Path
@@ -130,8 +131,8 @@ def make_voice(voice_engine, voice_model, voice_cmd, voice_dir) -> Voice:
     return voice
 
 
-def scene_options(no_captions: bool, reading_pace: float, voice: Voice = Voice()) -> SceneOptions:
-    return SceneOptions(captions=not no_captions, words_per_second=reading_pace, voice=voice)
+def scene_options(no_captions: bool, reading_pace: float, voice: Voice = Voice(), title: str | None = None) -> SceneOptions:
+    return SceneOptions(captions=not no_captions, words_per_second=reading_pace, voice=voice, title=title or "")
 
 
 def check_recordings(chapters, trace_path, aspect, options: SceneOptions) -> None:
@@ -319,22 +320,37 @@ def script_cmd(trace_file, aspect, no_captions, reading_pace, voice_engine, voic
 
 
 @cli.command("lesson")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A lesson file (TOML) with the sentence, title, training, voice and output settings; "
+                   "options given here win over it. See examples/lesson.toml.")
+@click.option("--title", default=None, help="The lesson's title, shown at the start.")
+@training_options
 @trace_option
 @quality_option("1080p60")
 @render_options
 @voice_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
-def lesson_cmd(trace_file, quality, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir, out):
+def lesson_cmd(config_file, **given):
     """Render every chapter in order and join them into lesson.mp4, plus one clip per chapter."""
     from scenes.rendering import render_lesson
-    _, trace_path = resolve_trace(trace_file)
-    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir))
-    check_recordings(catalog.LESSON, trace_path, aspect, options)
+
+    o = merged_settings(config_file, given)
+    if o["trace_file"] is not None:
+        if o["training_given"]:
+            raise click.UsageError("give either --trace or training settings, not both.")
+        _, trace_path = resolve_trace(o["trace_file"])
+    else:
+        config = make_config(*(o[k] for k in ("sentence", "context", "epochs", "lr", "optimizer", "dim", "hidden", "seed")))
+        _, trace_path = cached_trace(config)
+    options = scene_options(o["no_captions"], o["reading_pace"],
+                            make_voice(o["voice_engine"], o["voice_model"], o["voice_cmd"], o["voice_dir"]), o["title"])
+    out = writable_folder(o["out"])
+    check_recordings(catalog.LESSON, trace_path, o["aspect"], options)
     result = render_lesson(
         catalog.LESSON,
         trace_path=trace_path,
-        quality=quality,
-        aspect=aspect,
+        quality=o["quality"],
+        aspect=o["aspect"],
         media_dir=MEDIA / "manim",
         out_dir=out,
         options=options,
@@ -344,11 +360,60 @@ def lesson_cmd(trace_file, quality, aspect, no_captions, reading_pace, voice_eng
     click.echo(f"{result.video}  ({total:.1f} s, {len(result.chapters)} chapters)")
 
 
+TRAINING_KEYS = ("sentence", "context", "epochs", "lr", "optimizer", "dim", "hidden", "seed")
+
+
+def merged_settings(config_file: Path | None, given: dict) -> dict:
+    """The command's options with a lesson file under them: an option typed on the command
+    line wins; otherwise the file's value; otherwise the option's default."""
+    from click.core import ParameterSource
+
+    from scenes.lessonfile import LessonFileError, load_lesson_file
+
+    ctx = click.get_current_context()
+    from_file = {}
+    if config_file is not None:
+        try:
+            from_file = load_lesson_file(config_file)
+        except LessonFileError as e:
+            raise click.UsageError(str(e)) from None
+    if "captions" in from_file:
+        from_file["no_captions"] = not from_file.pop("captions")
+    typed = {name for name in given if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE}
+    merged = {name: (value if name in typed or name not in from_file else from_file[name]) for name, value in given.items()}
+    merged["training_given"] = bool(set(TRAINING_KEYS) & (typed | set(from_file)))
+    return merged
+
+
+def writable_folder(folder: Path) -> Path:
+    """The output folder, made if needed; one that cannot be written is a usage error now, not after rendering."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".nextword-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise click.UsageError(f"cannot write to {folder}: {e.strerror or e}.") from None
+    return folder
+
+
 def main(argv=None):
     try:
-        cli.main(args=argv, prog_name="render.py", standalone_mode=True)
+        cli.main(args=argv, prog_name="render.py", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted: files finished before are intact", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except OSError as e:
+        if e.errno == errno.ENOSPC:
+            click.echo(f"Error: the disk is full ({e.filename or 'while writing'}); files finished before are intact.", err=True)
+        else:
+            click.echo(f"Error: {e.strerror or e}{f': {e.filename}' if e.filename else ''}.", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo("interrupted: files finished before are intact", err=True)
         sys.exit(130)
 
 

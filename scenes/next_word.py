@@ -25,6 +25,7 @@ from scenes import style
 from scenes.base import LessonScene
 from scenes.parts import fit_width, paragraph, text
 
+DEFAULT_TITLE = "How a neural network learns the next word"
 MAX_PAIRS_LISTED = 6  # rows of the pair list; longer texts show the first ones and a count
 MAX_PAIRS_ANIMATED = 6  # window steps played one by one; the rest appear together
 
@@ -43,7 +44,7 @@ class PredictingTheNextWord(LessonScene):
     def show_lesson_title(self):
         self.beat("title")
         lay = self.layout
-        title = paragraph("How a neural network learns the next word", style.TITLE_SIZE * 1.1, lay.safe_width * 0.9)
+        title = paragraph(self.options.title or DEFAULT_TITLE, style.TITLE_SIZE * 1.1, lay.safe_width * 0.9)
         sub = text("a real training run, step by step", style.BODY_SIZE, style.MUTED)
         group = VGroup(title, sub).arrange(DOWN, buff=0.4).move_to(lay.content_center + UP * 0.3)
         with self.say("AI assistants write text one word at a time. Let's watch a tiny neural network learn to do exactly that."):

@@ -8,6 +8,7 @@
     NEXTWORD_READING   reading pace for captions, words per second
     NEXTWORD_VOICE     the voice, as JSON (scenes.voice.Voice); default: none
     NEXTWORD_SPEECH    folder of the speech cache (default media/speech)
+    NEXTWORD_TITLE     the lesson's title
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SceneOptions:
     words_per_second: float = DEFAULT_READING_PACE  # reading pace
     voice: Voice = Voice()  # who speaks the lines (engine "none": nobody)
     speech_dir: str = str(DEFAULT_SPEECH_DIR)  # where spoken clips are cached
+    title: str = ""  # the lesson's title ("" for the default)
 
     @classmethod
     def from_env(cls) -> "SceneOptions":
@@ -53,6 +55,7 @@ class SceneOptions:
             words_per_second=float(os.environ.get("NEXTWORD_READING", DEFAULT_READING_PACE)),
             voice=Voice.from_json(voice) if voice else Voice(),
             speech_dir=os.environ.get("NEXTWORD_SPEECH", str(DEFAULT_SPEECH_DIR)),
+            title=os.environ.get("NEXTWORD_TITLE", ""),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -61,4 +64,5 @@ class SceneOptions:
             "NEXTWORD_READING": str(self.words_per_second),
             "NEXTWORD_VOICE": self.voice.to_json(),
             "NEXTWORD_SPEECH": self.speech_dir,
+            "NEXTWORD_TITLE": self.title,
         }
