@@ -125,7 +125,7 @@ class HowWrongWasIt(LessonScene):
     def average_over_all_pairs(self):
         self.beat("all_pairs")
         lay, tr = self.layout, self.trace
-        shown = min(tr.P, MAX_LOSS_BARS)
+        shown = min(tr.P, MAX_LOSS_BARS if not lay.portrait else MAX_LOSS_BARS // 2)
         losses = tr.loss[0, :shown]
         width = lay.safe_width * 0.9
         height = lay.content_height * (0.5 if lay.portrait else 0.78)

@@ -10,7 +10,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, Va
 from model.analysis import gradient_sizes, step_view
 from scenes import style
 from scenes.base import LessonScene
-from scenes.diagram import NetworkDiagram
+from scenes.diagram import NetworkDiagram, output_view
 from scenes.parts import GlyphNumber, ProbabilityBars, VectorCells, fit_width, number_text, percent, signed, text
 
 
@@ -66,10 +66,12 @@ class LearningFromTheMistake(LessonScene):
         self.beat("backprop")
         lay, tr, v = self.layout, self.trace, self.view
         h = lay.content_height * (0.5 if lay.portrait else 0.64)
-        net = NetworkDiagram(self.ctx, [self.color_of(w) for w in self.ctx], tr.vocab, self.word_colors(),
-                             dim=tr.config.dim, hidden=tr.config.hidden, width=lay.safe_width, height=h)
+        view = output_view(v.f_before.probs[0], self.right)
+        net = NetworkDiagram(self.ctx, [self.color_of(w) for w in self.ctx], view.words(tr.vocab),
+                             view.colors(self.word_colors()), dim=tr.config.dim, hidden=tr.config.hidden,
+                             width=lay.safe_width, height=h)
         net.move_to([0, lay.content_top - h / 2, 0])
-        net.set_probabilities(v.f_before.probs[0])
+        net.set_probabilities(view.probabilities(v.f_before.probs[0]))
         below = net.get_bottom()[1] - 0.25
         arrow = Arrow([net.output.get_x(), below, 0], [net.embedding.get_x(), below, 0],
                       color=style.WRONG, stroke_width=4, buff=0, max_tip_length_to_length_ratio=0.06)
@@ -89,7 +91,7 @@ class LearningFromTheMistake(LessonScene):
             "gradient: how much the loss would change if that weight changed."
         ):
             self.play(FadeOut(self.bars_block), FadeOut(self.error_block), FadeIn(net), run_time=0.8)
-            self.play(*net.colour_layer("output", v.error, err_scale), run_time=0.6)
+            self.play(*net.colour_layer("output", view.values(v.error), err_scale), run_time=0.6)
             self.play(FadeIn(arrow, shift=LEFT * 0.5), *net.colour_layer("hidden", v.hidden_signal,
                                                                          float(np.abs(v.hidden_signal).max())), run_time=0.8)
             self.play(*net.colour_layer("embedding", v.input_signal, float(np.abs(v.input_signal).max())), run_time=0.6)

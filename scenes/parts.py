@@ -131,6 +131,24 @@ def signed(value: float, digits: int = 2) -> str:
     return ("−" if value < 0 and float(body) != 0 else " ") + body
 
 
+def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25) -> VGroup:
+    """Lay items out left to right in rows no wider than max_width (like words in a paragraph),
+    each row centred. Returns the group of rows."""
+    rows, row, width = [], [], 0.0
+    for item in items:
+        w = item.width + (h_buff if row else 0)
+        if row and width + w > max_width:
+            rows.append(row)
+            row, width = [], 0.0
+            w = item.width
+        row.append(item)
+        width += w
+    if row:
+        rows.append(row)
+    out = VGroup(*[VGroup(*r).arrange(RIGHT, buff=h_buff) for r in rows]).arrange(DOWN, buff=v_buff)
+    return out
+
+
 def fit_width(mob, max_width: float):
     """Scale `mob` down (never up) to fit `max_width`."""
     if mob.width > max_width > 0:

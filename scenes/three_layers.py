@@ -10,7 +10,7 @@ from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Surro
 from model.analysis import forward_at
 from scenes import style
 from scenes.base import LessonScene
-from scenes.diagram import NetworkDiagram
+from scenes.diagram import NetworkDiagram, output_view
 from scenes.parts import GlyphNumber, VectorCells, fit_width, percent, text
 
 
@@ -32,6 +32,7 @@ class ThreeLayers(LessonScene):
         self.ctx, self.target = tr.pair_words(self.pair)
         self.f = forward_at(tr, 0, self.pair)  # the epoch-0 forward pass, from the recorded weights
         self.panel_content = None
+        self.view = output_view(tr.probs[0, self.pair], int(tr.targets[self.pair]))
 
     # ---- beats ------------------------------------------------------------------
     def draw_the_network(self):
@@ -40,7 +41,7 @@ class ThreeLayers(LessonScene):
         self.show_title(self.chapter_title)
         h = lay.content_height * (0.5 if lay.portrait else 0.66)
         self.net = NetworkDiagram(
-            self.ctx, [self.color_of(w) for w in self.ctx], tr.vocab, self.word_colors(),
+            self.ctx, [self.color_of(w) for w in self.ctx], self.view.words(tr.vocab), self.view.colors(self.word_colors()),
             dim=tr.config.dim, hidden=tr.config.hidden, width=lay.safe_width, height=h,
         )
         self.net.move_to([0, lay.content_top - h / 2, 0])
@@ -85,7 +86,7 @@ class ThreeLayers(LessonScene):
     def score_every_word(self):
         self.beat("output")
         tr = self.trace
-        logits = tr.logits[0, self.pair]
+        logits = self.view.values(tr.logits[0, self.pair])[: len(self.view.indices)]  # the words shown
         scale = float(np.abs(logits).max()) or 1.0
         cells = VectorCells(logits, scale=scale, cell=self.cell(len(logits)))
         with self.say(
@@ -93,14 +94,13 @@ class ThreeLayers(LessonScene):
             f"Untrained, the scores are all close to zero."
         ):
             self.show_panel("logits = h · W₂ + b₂", VGroup(cells, self.word_row(cells)),
-                            self.net.colour_layer("output", logits, scale))
+                            self.net.colour_layer("output", self.view.values(tr.logits[0, self.pair]), scale))
 
     def apply_softmax(self):
         self.beat("softmax")
         tr = self.trace
-        probs = tr.probs[0, self.pair]
-        cells = VectorCells(logits := tr.logits[0, self.pair], scale=float(np.abs(logits).max()) or 1.0,
-                            cell=self.cell(len(probs)), numbers=False)
+        probs = self.view.probabilities(tr.probs[0, self.pair])
+        cells = VectorCells(probs, scale=1.0, cell=self.cell(len(probs)), numbers=False)
         numbers = VGroup(*[GlyphNumber(f"{percent(p):>5}", style.LABEL_SIZE, style.INK).move_to(c)
                            for p, c in zip(probs, cells.cells)])
         for c in cells.cells:
@@ -121,13 +121,14 @@ class ThreeLayers(LessonScene):
         guess = int(np.argmax(probs))
         right = int(tr.targets[self.pair])
         guess_word = tr.vocab[guess]
+        right_row, guess_row = self.view.position(right), self.view.position(guess)
         if guess == right:
             verdict = f"Its best guess, “{guess_word}”, happens to be right, but only with {percent(probs[guess])}"
         else:
             verdict = f"Its best guess is “{guess_word}” with {percent(probs[guess])}; the right word “{self.target}” gets {percent(probs[right])}"
-        boxes = [SurroundingRectangle(self.prob_cells[right], color=style.RIGHT, buff=-0.03, stroke_width=5)]
-        if guess != right:
-            boxes.append(SurroundingRectangle(self.prob_cells[guess], color=style.WRONG, buff=-0.03, stroke_width=5))
+        boxes = [SurroundingRectangle(self.prob_cells[right_row], color=style.RIGHT, buff=-0.03, stroke_width=5)]
+        if guess != right and guess_row is not None:
+            boxes.append(SurroundingRectangle(self.prob_cells[guess_row], color=style.WRONG, buff=-0.03, stroke_width=5))
         with self.say(f"{verdict}: about one chance in {tr.V}, no better than a random pick."):
             self.play(*[FadeIn(b) for b in boxes], run_time=0.8)
 
@@ -139,7 +140,7 @@ class ThreeLayers(LessonScene):
     def word_row(self, cells: VectorCells) -> VGroup:
         tr = self.trace
         words = VGroup()
-        for w, c in zip(tr.vocab, cells.cells):
+        for w, c in zip(self.view.words(tr.vocab), cells.cells):
             words.add(fit_width(text(w, style.SMALL_SIZE, self.color_of(w)), c.width * 0.95).next_to(c, DOWN, buff=0.1))
         return words
 

@@ -55,8 +55,8 @@ class WatchItLearn(LessonScene):
         small = style.LABEL_SIZE
 
         # Loss curve with its readout.
-        self.curve = LossCurve(tr.mean_loss, width=w0, height=h0 * 0.88, baseline=tr.random_baseline)
-        self.curve.move_to(c0 + DOWN * h0 * 0.06)
+        self.curve = LossCurve(tr.mean_loss, width=w0, height=h0 * 0.8, baseline=tr.random_baseline)
+        self.curve.move_to(c0 + UP * h0 * 0.02)
         width = len(str(tr.last_epoch))
         self.epoch_number = GlyphNumber("0", small, style.INK, slots=width)
         self.loss_number = GlyphNumber(f"{tr.mean_loss[0]:.3f}", small, style.ACCENT, slots=7)

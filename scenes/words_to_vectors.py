@@ -10,7 +10,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, FadeOut, LaggedStar
 from model.analysis import word_map, word_map_basis
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import MatrixCells, VectorCells, WordMap, fit_width, number_text, signed, text
+from scenes.parts import MatrixCells, VectorCells, WordMap, fit_width, flow, number_text, signed, text
 
 MAX_MATRIX_ROWS = 12  # rows drawn; bigger vocabularies show the first rows and a count
 
@@ -42,11 +42,14 @@ class WordsBecomeVectors(LessonScene):
         lay, tr = self.layout, self.trace
         self.show_title(self.chapter_title)
         chips = VGroup(*[self.chip(w, style.HEADING_SIZE) for w in tr.vocab], self.chip("<s>", style.HEADING_SIZE))
-        chips.arrange(RIGHT, buff=0.3)
-        fit_width(chips, lay.safe_width * 0.95)
-        indices = VGroup(*[number_text(str(i), style.LABEL_SIZE, style.MUTED).next_to(c, DOWN, buff=0.18)
-                           for i, c in enumerate(chips)])
-        self.vocab_row = VGroup(chips, indices).move_to(lay.content_center)
+        tiles = [VGroup(c, number_text(str(i), style.LABEL_SIZE, style.MUTED).next_to(c, DOWN, buff=0.18))
+                 for i, c in enumerate(chips)]
+        self.vocab_row = flow(tiles, lay.safe_width * 0.95, h_buff=0.3, v_buff=0.3)  # long vocabularies wrap
+        fit_width(self.vocab_row, lay.safe_width * 0.95)
+        if self.vocab_row.height > lay.content_height:
+            self.vocab_row.scale_to_fit_height(lay.content_height)
+        self.vocab_row.move_to(lay.content_center)
+        indices = VGroup(*[t[1] for t in tiles])
         with self.say(
             f"The sentence uses {tr.V} different words: its vocabulary. Each gets a number and a colour it keeps "
             f"for the whole lesson, plus a start marker that is only ever an input."
@@ -64,13 +67,18 @@ class WordsBecomeVectors(LessonScene):
         self.matrix = MatrixCells(self.E0[ids], labels, scale=self.value_scale, cell=cell)
         self.matrix_ids = ids
         header = text(f"embedding table: {tr.V + 1} rows × {tr.config.dim} numbers", style.LABEL_SIZE, style.MUTED)
-        self.matrix_block = VGroup(header, self.matrix).arrange(DOWN, buff=0.25)
+        fit_width(header, self.matrix.width)
+        self.matrix_block = VGroup(header, self.matrix).arrange(DOWN, buff=0.25, aligned_edge=RIGHT)
         if lay.portrait:  # room on the left for the one-hot column of the next beat
             fit_width(self.matrix_block, lay.safe_width * 0.75)
             self.matrix_block.move_to(lay.content_center + UP * lay.content_height * 0.18)
             self.matrix_block.align_to([lay.safe_right - 0.1, 0, 0], RIGHT)
         else:
             self.matrix_block.move_to(lay.content_center + LEFT * lay.safe_width * 0.2)
+        if self.matrix_block.height > lay.content_height:  # a long vocabulary: the table shrinks to fit
+            self.matrix_block.scale_to_fit_height(lay.content_height)
+        if self.matrix_block.get_top()[1] > lay.content_top:
+            self.matrix_block.align_to([0, lay.content_top, 0], UP)
         with self.say(
             f"The embedding layer is a table with one row of {tr.config.dim} numbers for every word. "
             f"Before training they are random: these are the network's real starting values."
@@ -100,6 +108,9 @@ class WordsBecomeVectors(LessonScene):
         else:
             self.vector_block.move_to(lay.content_center + RIGHT * lay.safe_width * 0.27)
         fit_width(self.vector_block, lay.safe_width * (0.95 if lay.portrait else 0.45))
+        below_limit = max(lay.content_bottom, self.vector_block.get_top()[1] + 0.1 if lay.portrait else lay.content_bottom)
+        if onehot_label.get_bottom()[1] < below_limit:  # a tall table: the label goes above the column instead
+            onehot_label.next_to(onehot, UP, buff=0.15)
         self.lookup_parts = VGroup(onehot, onehot_label, highlight)
         with self.say(
             f"To look up “{self.word}”, its number picks one row: a one-hot vector, all zeros and a single one, "

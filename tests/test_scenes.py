@@ -210,3 +210,33 @@ def test_a_diverging_run_renders_every_chapter_and_says_so(settings, tmp_path):
             assert problems == [], f"{chapter.name} {beat}: {problems}"
         narration += [line.text for line in result.lines]
     assert any("diverged" in line for line in narration)
+
+
+LONG_TEXT = " ".join(("once upon a time a small brown fox jumped over the lazy dog and then the dog chased the fox "
+             "across the fields and the fox ran to the tree and the dog sat by the river bank in the sun").split()[:40])
+
+
+@pytest.fixture(scope="module")
+def long_trace_file(tmp_path_factory):
+    words = LONG_TEXT.split()
+    assert len(words) == 40 and len(set(words)) == 25  # 25 distinct words: most of the supported 30
+    return save_trace(train(TrainConfig(sentence=LONG_TEXT, epochs=30)), tmp_path_factory.mktemp("long") / "long.npz")
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+def test_a_forty_word_sentence_keeps_every_chapter_readable(aspect, long_trace_file, tmp_path):
+    for chapter in LESSON:
+        _, seen = dry_render(chapter, long_trace_file, tmp_path, aspect)
+        for beat, (problems, texts) in seen.items():
+            assert problems == [], f"{chapter.name} {aspect} {beat}: {problems}"
+
+
+def test_several_sentences_train_and_render(tmp_path):
+    text = "the cat sat on the mat\nthe dog sat on the log"
+    trace = train(TrainConfig(sentence=text, epochs=10))
+    assert trace.P == 10  # five pairs from each sentence, none across the line break
+    assert trace.pair_words(5) == (["<s>", "the"], "dog")  # the second sentence starts afresh
+    path = save_trace(trace, tmp_path / "two.npz")
+    _, seen = dry_render(find("PredictingTheNextWord"), path, tmp_path)
+    for beat, (problems, _) in seen.items():
+        assert problems == [], f"{beat}: {problems}"
