@@ -8,6 +8,7 @@ pads the context at the beginning of a sentence; it is never predicted.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -17,17 +18,19 @@ START = "<s>"  # display name of the start-of-sentence input token
 MAX_WORDS = 60  # the longest training text the lesson can lay out (all sentences together)
 MAX_VOCAB = 30  # the most distinct words it can colour and label
 TRAILING_PUNCTUATION = ".,!?;:"  # dropped from the end of a word, nothing else is
+ENTITY = re.compile(r"&#?\w+;")  # "&amp;", "&#38;": kept whole
 
 
 def tokenize(sentence: str) -> list[str]:
     """Lowercase words split on whitespace, sentence punctuation at word ends dropped.
 
     "The cat sat." and "the cat sat" give the same words. Every other character
-    is kept as typed.
+    is kept as typed, and a word written like an HTML entity ("&amp;") keeps its ";".
     """
     words = []
     for raw in sentence.split():
-        word = raw.lower().rstrip(TRAILING_PUNCTUATION)
+        lowered = raw.lower()
+        word = lowered if ENTITY.fullmatch(lowered) else lowered.rstrip(TRAILING_PUNCTUATION)
         if word:
             words.append(word)
     return words

@@ -23,7 +23,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import fit_width, paragraph, text
+from scenes.parts import fit_width, flow, paragraph, text
 
 DEFAULT_TITLE = "How a neural network learns the next word"
 MAX_PAIRS_LISTED = 6  # rows of the pair list; longer texts show the first ones and a count
@@ -58,11 +58,15 @@ class PredictingTheNextWord(LessonScene):
         self.play(FadeOut(self.lesson_title), run_time=style.FADE_TIME)
         self.show_title(self.chapter_title)
         self.words = [w for sentence in tr.sentences for w in sentence]
-        self.chips = self.sentence_chips(self.words)
-        self.chips.move_to(lay.content_center + UP * lay.content_height * 0.28)
-        shown = " ".join(self.words)
-        with self.say(f"Our network will learn just one sentence: “{shown}”. It has {len(self.words)} words."):
-            self.play(LaggedStart(*[FadeIn(c, shift=0.15 * UP) for c in self.chips], lag_ratio=0.35), run_time=2.0)
+        self.start_chip, self.chips, self.sentence_block = self.sentence_chips(self.words)
+        if len(self.words) <= 12:
+            line = f"Our network will learn just one sentence: “{' '.join(self.words)}”. It has {len(self.words)} words."
+        else:
+            kind = "sentence" if len(tr.sentences) == 1 else f"{len(tr.sentences)} sentences"
+            line = f"Our network will learn just this {kind}: {len(self.words)} words, {tr.V} of them different."
+        with self.say(line):
+            self.play(LaggedStart(*[FadeIn(c, shift=0.15 * UP) for c in self.chips],
+                                  lag_ratio=min(0.35, 6 / max(len(self.chips), 1))), run_time=2.0)
 
     def compare_with_a_phone_keyboard(self):
         self.beat("keyboard")
@@ -106,7 +110,11 @@ class PredictingTheNextWord(LessonScene):
             text("3. pick one, add it, repeat", style.BODY_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         block = VGroup(heading, steps).arrange(DOWN, buff=0.35)
-        fit_width(block, lay.safe_width * 0.9).next_to(self.chips, DOWN, buff=0.6)
+        fit_width(block, lay.safe_width * 0.9)
+        room_top, room_bottom = self.chips.get_bottom()[1] - 0.3, lay.content_bottom
+        if block.height > room_top - room_bottom:
+            block.scale_to_fit_height(room_top - room_bottom)
+        block.move_to([0, (room_top + room_bottom) / 2, 0])
         with self.say(
             "This is next-token prediction, the task behind large language models: "
             "read the words so far, give every possible next word a probability, pick one, and repeat."
@@ -120,10 +128,8 @@ class PredictingTheNextWord(LessonScene):
         lay, tr = self.layout, self.trace
         self.play(FadeOut(self.task_block), run_time=style.FADE_TIME)
         c = tr.config.context
-        start = self.chip("<s>", style.HEADING_SIZE).next_to(self.chips[0], LEFT, buff=0.15)
-        row = VGroup(start, self.chips)
-        fit_width(row, lay.safe_width)
-        row.move_to(lay.content_center + UP * lay.content_height * 0.28)
+        start = self.start_chip
+        row = self.sentence_block
         slots = list(self.chips)  # the chip of each word of the text
         rows = VGroup()
         listed = min(tr.P, MAX_PAIRS_LISTED)
@@ -165,9 +171,20 @@ class PredictingTheNextWord(LessonScene):
                 self.play(FadeIn(rows[-1]), run_time=0.4)
 
     # ---- pieces -----------------------------------------------------------------
-    def sentence_chips(self, words) -> VGroup:
-        chips = VGroup(*[self.chip(w, style.HEADING_SIZE) for w in words]).arrange(RIGHT, buff=0.18)
-        return fit_width(chips, self.layout.safe_width * 0.86)
+    def sentence_chips(self, words):
+        """The start marker and the text's words as chips, wrapped into lines at the top of the
+        content area. The start marker keeps its place but is shown only with the pairs."""
+        lay = self.layout
+        size = style.HEADING_SIZE if len(words) <= 12 else style.BODY_SIZE
+        start = self.chip("<s>", size)
+        chips = VGroup(*[self.chip(w, size) for w in words])
+        block = flow([start, *chips], lay.safe_width * 0.95, h_buff=0.14, v_buff=0.18)
+        fit_width(block, lay.safe_width * 0.95)
+        limit = lay.content_height * 0.45
+        if block.height > limit:
+            block.scale_to_fit_height(limit)
+        block.move_to([0, lay.content_top - block.height / 2 - 0.1, 0])
+        return start, chips, block
 
     def pair_row(self, ctx, tgt) -> VGroup:
         size = style.LABEL_SIZE

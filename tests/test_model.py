@@ -171,3 +171,9 @@ def test_step_updates_rebuild_the_weights_and_the_backprop_signals_match(default
     # The last step of an epoch ends at that epoch's recorded weights.
     last = tr.params_after_step(tr.step_of(3, tr.P - 1))
     assert np.allclose(last.W1, tr.params_at(3).W1)
+
+
+def test_tokenize_keeps_every_other_character_as_typed():
+    assert tokenize("Привет мир! Ελληνικά, 猫 🐱") == ["привет", "мир", "ελληνικά", "猫", "🐱"]
+    assert tokenize("Straßenbahn fährt.") == ["straßenbahn", "fährt"]
+    assert tokenize("&amp; <b>; x;") == ["&amp;", "<b>", "x"]

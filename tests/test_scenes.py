@@ -240,3 +240,32 @@ def test_several_sentences_train_and_render(tmp_path):
     _, seen = dry_render(find("PredictingTheNextWord"), path, tmp_path)
     for beat, (problems, _) in seen.items():
         assert problems == [], f"{beat}: {problems}"
+
+
+HOSTILE = ["\\input{x}", "$x$", "%", "&", "_", "#", "{", "<b>", "</span>", "&amp;"]
+
+
+def test_hostile_words_are_shown_literally_and_never_reach_latex(tmp_path, monkeypatch):
+    import manim.utils.tex_file_writing as tex
+
+    def no_latex(*args, **kwargs):
+        raise AssertionError(f"LaTeX was run: {args!r}")
+
+    monkeypatch.setattr(tex, "tex_to_svg_file", no_latex)
+    sentence = "the " + " ".join(HOSTILE) + " end"
+    trace = train(TrainConfig(sentence=sentence, epochs=5))
+    assert list(trace.vocab) == ["the", *HOSTILE, "end"]
+    path = save_trace(trace, tmp_path / "hostile.npz")
+    for name in ("PredictingTheNextWord", "WordsBecomeVectors"):
+        result, seen = dry_render(find(name), path, tmp_path)
+        shown = set().union(*[set(texts) for _, texts in seen.values()])
+        for word in HOSTILE:
+            assert word in shown, f"{word!r} is not on screen as typed in {name}"
+    # ... and in the subtitles, where players must not read them as tags either.
+    from scenes.subtitles import line_cues, read_srt, read_vtt, write_srt, write_vtt
+
+    cues = line_cues(" ".join(HOSTILE), 0.0, 5.0)
+    assert " ".join(c.text.replace("\n", " ") for c in read_vtt(write_vtt(cues, tmp_path / "h.vtt"))) == " ".join(HOSTILE)
+    srt = write_srt(cues, tmp_path / "h.srt")
+    assert "<b>" not in srt.read_text(encoding="utf-8")  # a zero-width space keeps it from being a tag
+    assert " ".join(c.text.replace("\n", " ") for c in read_srt(srt)) == " ".join(HOSTILE)
