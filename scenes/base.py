@@ -191,6 +191,16 @@ class LessonScene(Scene):
     def chip(self, word: str, size: float = style.BODY_SIZE, max_width: float | None = None):
         return word_chip(word, self.color_of(word), size * self.layout.text_scale, max_width)
 
+    def get_word_map(self, width: float, height: float, label_size: float = style.LABEL_SIZE):
+        """The words on the lesson's fixed 2-D map, with every epoch's positions (see model.analysis)."""
+        from model.analysis import word_map, word_map_basis
+        from scenes.parts import WordMap
+
+        tr = self.trace
+        mean, basis = word_map_basis(tr)
+        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
+        return WordMap(positions, tr.vocab, self.word_colors(), width=width, height=height, label_size=label_size)
+
     @property
     def focus_pair(self) -> int:
         """The pair the lesson follows: the first whose context is all real words

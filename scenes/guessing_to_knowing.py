@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Rectangle, ValueTracker, VGroup, linear
 
-from model.analysis import generate, unmoved_words, word_map, word_map_basis
+from model.analysis import generate, unmoved_words
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import WordMap, fit_width, number_text, percent, text
+from scenes.parts import fit_width, number_text, percent, text
 
 MAX_ROWS = 8  # pairs listed in the before/after table
 
@@ -102,11 +102,8 @@ class FromGuessingToKnowing(LessonScene):
     def show_the_final_map(self):
         self.beat("final_map")
         lay, tr = self.layout, self.trace
-        mean, basis = word_map_basis(tr)
-        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
         w = lay.safe_width * (0.9 if lay.portrait else 0.6)
-        h = min(lay.content_height * 0.95, w * 0.75)
-        wm = WordMap(positions, tr.vocab, self.word_colors(), width=w, height=h).move_to(lay.content_center)
+        wm = self.get_word_map(w, min(lay.content_height * 0.95, w * 0.75)).move_to(lay.content_center)
         still = unmoved_words(tr)
         if still:
             names = " and ".join(f"“{w}”" for w in still)

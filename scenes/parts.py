@@ -27,6 +27,7 @@ from manim import (
 )
 
 from scenes import style
+from scenes.subtitles import wrap_words
 
 # ---- text ---------------------------------------------------------------------
 
@@ -159,18 +160,7 @@ def fit_width(mob, max_width: float):
 def wrap_lines(content: str, size: float, max_width: float) -> list[str]:
     """Greedy word wrap using the font's average character width (DejaVu Sans)."""
     per_char = 0.0075 * size  # measured: 0.178 units per character at size 24
-    max_chars = max(8, int(max_width / per_char))
-    lines, current = [], ""
-    for word in content.split():
-        candidate = f"{current} {word}".strip()
-        if len(candidate) > max_chars and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
+    return wrap_words(content.split(), max(8, int(max_width / per_char)))
 
 
 def paragraph(content: str, size: float, max_width: float, color=style.INK) -> VGroup:

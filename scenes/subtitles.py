@@ -21,11 +21,12 @@ class Cue:
     text: str  # up to two lines, joined by "\n"
 
 
-def _wrap(words: list[str]) -> list[str]:
+def wrap_words(words: list[str], max_chars: int = MAX_LINE) -> list[str]:
+    """Greedy word wrap: as many words per line as fit in max_chars."""
     lines, current = [], ""
     for w in words:
         candidate = f"{current} {w}".strip()
-        if len(candidate) > MAX_LINE and current:
+        if len(candidate) > max_chars and current:
             lines.append(current)
             current = w
         else:
@@ -38,7 +39,7 @@ def _wrap(words: list[str]) -> list[str]:
 def line_cues(text: str, start: float, end: float) -> list[Cue]:
     """Split one narration line into cues of at most two short lines, in order, sharing
     [start, end] in proportion to their length."""
-    lines = _wrap(text.split())
+    lines = wrap_words(text.split())
     groups = ["\n".join(lines[i : i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
     total = sum(len(g) for g in groups) or 1
     cues, t = [], start

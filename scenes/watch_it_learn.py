@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, UP, Create, DashedLine, FadeIn, Indicate, ValueTracker, VGroup, linear
 
-from model.analysis import word_map, word_map_basis
 from model.trace import CONVERGED_FRACTION
 from scenes import style
 from scenes.base import LessonScene
@@ -17,7 +16,6 @@ from scenes.parts import (
     LossCurve,
     ProbabilityBars,
     VectorCells,
-    WordMap,
     fit_width,
     number_text,
     percent,
@@ -77,9 +75,7 @@ class WatchItLearn(LessonScene):
         self.bars_panel = VGroup(question, self.bars).arrange(DOWN, buff=0.15).move_to(c1)
 
         # The word map.
-        mean, basis = word_map_basis(tr)
-        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
-        self.map = WordMap(positions, tr.vocab, self.word_colors(), width=w2 * 0.95, height=h2 * 0.95, label_size=style.SMALL_SIZE)
+        self.map = self.get_word_map(w2 * 0.95, h2 * 0.95, label_size=style.SMALL_SIZE)
         self.map.move_to(c2)
 
         # The "cat" vector and the accuracy.

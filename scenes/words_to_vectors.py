@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup
 
-from model.analysis import word_map, word_map_basis
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import MatrixCells, VectorCells, WordMap, fit_width, flow, number_text, signed, text
+from scenes.parts import MatrixCells, VectorCells, fit_width, flow, number_text, signed, text
 
 MAX_MATRIX_ROWS = 12  # rows drawn; bigger vocabularies show the first rows and a count
 
@@ -134,11 +133,8 @@ class WordsBecomeVectors(LessonScene):
     def draw_the_word_map(self):
         self.beat("word_map")
         lay, tr = self.layout, self.trace
-        mean, basis = word_map_basis(tr)
-        positions = np.stack([word_map(tr, e, mean, basis) for e in range(tr.n_epochs)])
         w = lay.safe_width * (0.9 if lay.portrait else 0.6)
-        h = min(lay.content_height * 0.95, w * 0.75)
-        wm = WordMap(positions, tr.vocab, self.word_colors(), width=w, height=h).move_to(lay.content_center)
+        wm = self.get_word_map(w, min(lay.content_height * 0.95, w * 0.75)).move_to(lay.content_center)
         with self.say(
             "Drawn as points on a map, the words start out scattered at random. "
             "Later you will see them move as the network learns."
