@@ -330,9 +330,13 @@ def script_cmd(trace_file, aspect, no_captions, reading_pace, voice_engine, voic
 @render_options
 @voice_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
-def lesson_cmd(config_file, **given):
-    """Render every chapter in order and join them into lesson.mp4, plus one clip per chapter."""
-    from scenes.rendering import render_lesson
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Chapters rendered at once, each in its own process.  [default: the number of cores]")
+def lesson_cmd(config_file, jobs, **given):
+    """Render the lesson for publishing: lesson.mp4 (YouTube-ready, with chapter markers), its
+    subtitles, chapters.txt, description.txt, thumbnail.png, script.md, manifest.json and one clip
+    per chapter. Chapters that have not changed since the last run into the same folder are reused."""
+    from scenes.production import default_jobs, render_lesson
 
     o = merged_settings(config_file, given)
     if o["trace_file"] is not None:
@@ -354,10 +358,49 @@ def lesson_cmd(config_file, **given):
         media_dir=MEDIA / "manim",
         out_dir=out,
         options=options,
-        progress=lambda message: click.echo(message, err=True),
+        jobs=jobs or default_jobs(),
     )
     total = sum(duration for _, _, duration in result.chapters)
-    click.echo(f"{result.video}  ({total:.1f} s, {len(result.chapters)} chapters)")
+    reused = f", {len(result.reused)} reused unchanged" if result.reused else ""
+    click.echo(f"{result.video}  ({total:.1f} s, {len(result.chapters)} chapters{reused})")
+    for path in result.files[1:]:
+        if path.parent == out:
+            click.echo(f"  {path.name}")
+
+
+CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most 1080p
+
+
+@cli.command("clips")
+@trace_option
+@click.option("--quality", type=click.Choice(CLIP_QUALITIES), default="1080p30", show_default=True,
+              help="Resolution and frame rate (at most 1080p).")
+@render_options
+@voice_options
+@click.option("--title", default=None, help="The lesson's title (on the contact sheet and the first clip).")
+@click.option("--chapter", "chapter_names", multiple=True, metavar="NAME",
+              help="Only this chapter (repeat for more). Default: every chapter.")
+@click.option("--gif", is_flag=True, help="Also a looping GIF of each clip (640 px wide, 12 fps).")
+@click.option("--webm", is_flag=True, help="Also a WebM of each clip with a transparent background (renders again).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Chapters rendered at once.  [default: the number of cores]")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "clips", show_default=True,
+              help="Folder for the clips.")
+def clips_cmd(trace_file, quality, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir,
+              title, chapter_names, gif, webm, jobs, out):
+    """One clip per beat for slide decks: NN-beat.mp4 (with its narration when voiced) and a PNG of its
+    last frame, optionally GIF and transparent WebM, plus notes.md (speaker notes) and index.html."""
+    from scenes.production import default_jobs, render_clips
+
+    chapters = [find_chapter(n) for n in chapter_names] or list(catalog.LESSON)
+    chapters = [c for c in catalog.LESSON if c in chapters]  # in lesson order, each once
+    _, trace_path = resolve_trace(trace_file)
+    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir), title)
+    out = writable_folder(out)
+    check_recordings(chapters, trace_path, aspect, options)
+    clips = render_clips(chapters, trace_path=trace_path, quality=quality, aspect=aspect, media_dir=MEDIA / "manim",
+                         out_dir=out, options=options, jobs=jobs or default_jobs(), gif=gif, webm=webm)
+    click.echo(f"{len(clips)} clips in {out}  (index.html, notes.md)")
 
 
 TRAINING_KEYS = ("sentence", "context", "epochs", "lr", "optimizer", "dim", "hidden", "seed")

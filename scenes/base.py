@@ -133,6 +133,7 @@ class LessonScene(Scene):
         self.narrator = Narrator(self, self.options.captions, self.options.words_per_second, self.speaker)
         self.chapter_number = chapter_number(type(self).__name__)
         self.beats: list[str] = []
+        self.beat_starts: list[float] = []  # scene time at which each beat began
         # Called as hook(scene, beat_id) when a beat ends (layout checks, stills).
         self.beat_end_hooks: list = list(getattr(type(self), "default_beat_end_hooks", []))
 
@@ -141,6 +142,7 @@ class LessonScene(Scene):
         """Start a new beat: ends the previous one and opens a Manim section."""
         self._end_beat()
         self.beats.append(beat_id)
+        self.beat_starts.append(float(self.time))  # where a clip of this beat begins
         self.next_section(beat_id)
 
     def _end_beat(self):

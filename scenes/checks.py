@@ -1,4 +1,5 @@
-"""Layout checks run at the end of every beat: text inside the title-safe area, no text over text."""
+"""Layout checks run at the end of every beat: text inside the title-safe area, no text over text,
+no text too small to read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from scenes import style
 from scenes.parts import GlyphNumber
 
 TOLERANCE = 0.01  # frame units: touching edges are not overlaps
+# Smallest font size on screen (manim units, the frame's short side being 8): a capital
+# letter 16 pixels tall at 1080p, in landscape and in portrait alike.
+MIN_TEXT_SIZE = 12
 
 
 def visible_texts(scene) -> list:
@@ -44,6 +48,13 @@ def _box(mob):
     return allp[:, 0].min(), allp[:, 1].min(), allp[:, 0].max(), allp[:, 1].max()
 
 
+def _font_size(mob) -> float:
+    """The size a text is drawn at now, scaling included."""
+    if isinstance(mob, Text):
+        return float(mob.font_size)
+    return float(mob.size)  # a GlyphNumber is drawn at its own size
+
+
 def describe(mob) -> str:
     if isinstance(mob, Text):
         return repr(mob.original_text)
@@ -61,6 +72,10 @@ def layout_problems(scene) -> list[str]:
     for mob, (x0, y0, x1, y1) in zip(texts, boxes):
         if x0 < left - TOLERANCE or x1 > right + TOLERANCE or y0 < bottom - TOLERANCE or y1 > top + TOLERANCE:
             problems.append(f"{describe(mob)} is outside the title-safe area")
+    for mob in texts:
+        size = _font_size(mob)
+        if size < MIN_TEXT_SIZE - 0.05:
+            problems.append(f"{describe(mob)} is too small to read (size {size:.1f} < {MIN_TEXT_SIZE})")
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
             a, b = boxes[i], boxes[j]

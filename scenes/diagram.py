@@ -7,8 +7,6 @@ values: a fresh diagram is drawn in the neutral colour.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, Rectangle, Square, VGroup, VMobject
 
@@ -110,48 +108,3 @@ class NetworkDiagram(VGroup):
         return self
 
 
-MAX_OUTPUT_WORDS = 8  # output rows drawn; bigger vocabularies show the likeliest words and "others"
-OTHERS = "others"
-
-
-@dataclass(frozen=True)
-class OutputView:
-    """Which vocabulary words the output side shows: all of them, or (for a big vocabulary)
-    the likeliest few and the right word, plus an "others" row holding the rest."""
-
-    indices: tuple[int, ...]  # vocabulary ids shown, in vocabulary order
-    V: int
-
-    @property
-    def others(self) -> bool:
-        return len(self.indices) < self.V
-
-    def words(self, vocab) -> list[str]:
-        return [vocab[i] for i in self.indices] + ([OTHERS] if self.others else [])
-
-    def colors(self, colors) -> list:
-        return [colors[i] for i in self.indices] + ([style.MUTED] if self.others else [])
-
-    def values(self, full) -> np.ndarray:
-        """Per-word values (logits, errors) for the rows shown; "others" stays neutral."""
-        full = np.asarray(full, dtype=float)
-        return np.concatenate([full[list(self.indices)], [0.0] if self.others else []])
-
-    def probabilities(self, probs) -> np.ndarray:
-        """Probabilities of the rows shown; "others" holds the sum of the rest (so they still add to 1)."""
-        probs = np.asarray(probs, dtype=float)
-        shown = probs[list(self.indices)]
-        return np.concatenate([shown, [max(0.0, 1.0 - shown.sum())] if self.others else []])
-
-    def position(self, word_id: int) -> int | None:
-        return self.indices.index(word_id) if word_id in self.indices else None
-
-
-def output_view(probs, right: int, limit: int = MAX_OUTPUT_WORDS) -> OutputView:
-    """All words if they fit; else the right word and the likeliest others, `limit` rows in all."""
-    V = len(probs)
-    if V <= limit:
-        return OutputView(tuple(range(V)), V)
-    order = [int(i) for i in np.argsort(-np.asarray(probs), kind="stable") if int(i) != right]
-    keep = sorted([right] + order[: limit - 2])  # one row is kept for "others"
-    return OutputView(tuple(keep), V)

@@ -41,6 +41,30 @@ def frame_size(aspect: str) -> tuple[float, float]:
     return FRAME_SHORT_SIDE, FRAME_SHORT_SIDE * h / w
 
 
+def encoder_options(quality: str) -> dict[str, str]:
+    """x264 settings for YouTube-ready video: high quality (crf 18), a keyframe every half
+    second (g = fps/2), two B-frames. The preview trades size for speed."""
+    fps = {**QUALITIES, **TEST_QUALITIES}[quality][1]
+    return {
+        "crf": "18",
+        "g": str(max(1, fps // 2)),
+        "bf": "2",
+        "preset": "veryfast" if quality in ("preview", *TEST_QUALITIES) else "medium",
+        "profile": "high",
+    }
+
+
+def transparent_settings() -> dict:
+    """manim settings for a transparent background: VP9 with alpha in WebM, tuned for speed
+    (libvpx is slow at its defaults)."""
+    return {
+        "transparent": True,
+        "format": "webm",
+        "video_encoder_options": {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8",
+                                  "row-mt": "1"},
+    }
+
+
 def manim_settings(quality: str, aspect: str) -> dict:
     """The manim config keys that give this quality and aspect."""
     pw, ph = pixel_size(quality, aspect)
@@ -51,4 +75,7 @@ def manim_settings(quality: str, aspect: str) -> dict:
         "frame_rate": {**QUALITIES, **TEST_QUALITIES}[quality][1],
         "frame_width": fw,
         "frame_height": fh,
+        "video_encoder_options": encoder_options(quality),
+        # Overlap encoding with drawing: the next animation is drawn while the last is encoded.
+        "max_inflight_encoders": 4,
     }

@@ -9,7 +9,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Rectangle
 from model.analysis import generate, unmoved_words
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import fit_width, number_text, percent, text
+from scenes.parts import fit_width, flow, number_text, percent, text
 
 MAX_ROWS = 8  # pairs listed in the before/after table
 
@@ -77,13 +77,18 @@ class FromGuessingToKnowing(LessonScene):
         length = len(tr.sentences[0]) - 1
         written = generate(tr, tr.last_epoch, [first], length)
         size = style.HEADING_SIZE
-        chips = VGroup(self.chip(first, size), *[self.chip(w, size) for w, _ in written]).arrange(RIGHT, buff=0.15)
+        chips = VGroup(self.chip(first, size), *[self.chip(w, size) for w, _ in written])
         probs = VGroup(*[number_text(percent(p), style.SMALL_SIZE, style.MUTED) for _, p in written])
         for number, chip in zip(probs, chips[1:]):
             number.next_to(chip, DOWN, buff=0.15)
+        # Each word with its number below, wrapped into lines like the text it is.
+        spacer = probs[0].copy().set_opacity(0).next_to(chips[0], DOWN, buff=0.15)  # keeps the first word in line
+        units = [VGroup(chips[0], spacer)] + [VGroup(chip, number) for chip, number in zip(chips[1:], probs)]
+        lines = flow(units, lay.safe_width, h_buff=0.15, v_buff=0.3)
         sentence = VGroup(chips, probs)
-        fit_width(sentence, lay.safe_width)
-        sentence.move_to(lay.content_center + UP * 0.3)
+        if lines.height > lay.content_height * 0.7:
+            lines.scale_to_fit_height(lay.content_height * 0.7)
+        lines.move_to(lay.content_center + UP * 0.3)
         note = text("each word fed back in as context; the number is how sure it was", style.SMALL_SIZE, style.MUTED)
         fit_width(note, lay.safe_width).next_to(sentence, DOWN, buff=0.5)
         text_out = " ".join([first] + [w for w, _ in written])
@@ -95,8 +100,9 @@ class FromGuessingToKnowing(LessonScene):
         ):
             self.play(FadeOut(self.table), run_time=style.FADE_TIME)
             self.play(FadeIn(chips[0]), FadeIn(note), run_time=0.6)
+            step = min(0.55, 14.0 / len(probs))  # a long text is written faster, not for longer
             for chip, number in zip(chips[1:], probs):
-                self.play(FadeIn(chip, shift=0.15 * RIGHT), FadeIn(number), run_time=0.55)
+                self.play(FadeIn(chip, shift=0.15 * RIGHT), FadeIn(number), run_time=step)
         self.written = VGroup(sentence, note)
 
     def show_the_final_map(self):

@@ -56,7 +56,8 @@ class HowWrongWasIt(LessonScene):
         onehot[self.right] = 1.0
         self.pred = ProbabilityBars(tr.vocab, self.word_colors(), tr.probs[0, self.pair], width=w * 0.85,
                                     height=h * 0.7, right=self.right)
-        answer = ProbabilityBars(tr.vocab, self.word_colors(), onehot, width=w * 0.85, height=h * 0.7, right=self.right)
+        answer = ProbabilityBars(tr.vocab, self.word_colors(), onehot, width=w * 0.85, height=h * 0.7, right=self.right,
+                                 view=self.pred.view)
         size = style.BODY_SIZE
         self.pred_block = VGroup(text(f"prediction for “{' '.join(self.ctx)} → ?”", size, style.MUTED), self.pred)
         answer_block = VGroup(text("the right answer", size, style.RIGHT), answer)
@@ -125,33 +126,45 @@ class HowWrongWasIt(LessonScene):
     def average_over_all_pairs(self):
         self.beat("all_pairs")
         lay, tr = self.layout, self.trace
-        shown = min(tr.P, MAX_LOSS_BARS if not lay.portrait else MAX_LOSS_BARS // 2)
-        losses = tr.loss[0, :shown]
         width = lay.safe_width * 0.9
         height = lay.content_height * (0.5 if lay.portrait else 0.78)
-        y_max = max(float(losses.max()), tr.random_baseline) * 1.25
+
+        def pair_label(p):
+            ctx, tgt = tr.pair_words(p)
+            return VGroup(text(" ".join(ctx), style.SMALL_SIZE, style.MUTED),
+                          text(f"→ {tgt}", style.SMALL_SIZE, self.color_of(tgt))).arrange(DOWN, buff=0.06)
+
+        # As many pairs as fit with their labels at three quarters of full size or more, all at one size.
+        shown = min(tr.P, MAX_LOSS_BARS if not lay.portrait else MAX_LOSS_BARS // 2)
+        labels = VGroup(*[pair_label(p) for p in range(shown)])
+        while shown > 4 and max(m.width for m in labels[:shown]) * 0.75 > width / shown * 0.92:
+            shown -= 1
+        labels = VGroup(*labels[:shown])
         slot = width / shown
+        scale = min(1.0, slot * 0.92 / max(m.width for m in labels))
+        losses = tr.loss[0, :shown]
+        y_max = max(float(losses.max()), tr.random_baseline) * 1.25
         base_y = -height / 2 + 0.9
         unit = (height - 1.3) / y_max
-        bars, labels, values = VGroup(), VGroup(), VGroup()
+        mean = float(tr.mean_loss[0])
+        lowest_line = base_y + min(mean, tr.random_baseline) * unit
+        highest_line = base_y + max(mean, tr.random_baseline) * unit
+        bars, values = VGroup(), VGroup()
         for p in range(shown):
             x = -width / 2 + slot * (p + 0.5)
-            ctx, tgt = tr.pair_words(p)
-            col = self.color_of(tgt)
+            col = self.color_of(tr.pair_words(p)[1])
             bar = Rectangle(width=slot * 0.55, height=max(losses[p] * unit, 1e-3), stroke_width=0, fill_color=col,
                             fill_opacity=0.85).move_to([x, base_y, 0], aligned_edge=DOWN)
             bars.add(bar)
-            label = VGroup(text(" ".join(ctx), style.SMALL_SIZE, style.MUTED), text(f"→ {tgt}", style.SMALL_SIZE, col))
-            label.arrange(DOWN, buff=0.06)
-            labels.add(fit_width(label, slot * 0.92).next_to([x, base_y, 0], DOWN, buff=0.12))
-            value = number_text(f"{losses[p]:.2f}", style.SMALL_SIZE, style.BACKGROUND)
-            if bar.height > value.height + 0.3:  # inside the top of the bar, clear of the lines above
-                value.move_to(bar.get_top() + DOWN * (value.height / 2 + 0.12))
-            else:
-                value.set_fill(style.INK).next_to(bar, UP, buff=0.08)
+            labels[p].scale(scale).next_to([x, base_y, 0], DOWN, buff=0.12)
+            value = fit_width(number_text(f"{losses[p]:.2f}", style.SMALL_SIZE, style.BACKGROUND), slot * 0.9)
+            ceiling = min(bar.get_top()[1], lowest_line) - 0.1  # inside the bar, under both lines
+            if ceiling - base_y > value.height + 0.15:
+                value.move_to([x, ceiling - value.height / 2, 0])
+            else:  # a short bar: its number sits above it, clear of the lines
+                value.set_fill(style.INK).move_to([x, max(bar.get_top()[1], highest_line) + 0.1 + value.height / 2, 0])
             values.add(value)
         axis = Line([-width / 2, base_y, 0], [width / 2, base_y, 0], stroke_color=style.MUTED, stroke_width=2)
-        mean = float(tr.mean_loss[0])
         mean_line = Line([-width / 2, base_y + mean * unit, 0], [width / 2, base_y + mean * unit, 0],
                          stroke_color=style.ACCENT, stroke_width=3)
         base_line = DashedLine([-width / 2, base_y + tr.random_baseline * unit, 0],
@@ -162,8 +175,11 @@ class HowWrongWasIt(LessonScene):
             VGroup(text(f"random guess: ln {tr.V} =", style.LABEL_SIZE, style.MUTED),
                    number_text(f"{tr.random_baseline:.3f}", style.LABEL_SIZE, style.MUTED)).arrange(RIGHT, buff=0.12),
         ).arrange(RIGHT, buff=0.6)
-        fit_width(legend, width).move_to([0, top_y + 0.75, 0])
+        top_y = max(top_y, *[m.get_top()[1] for m in [*bars, *values]])
+        fit_width(legend, width).move_to([0, top_y + 0.3 + legend.height / 2, 0])
         chart = VGroup(axis, bars, labels, values, mean_line, base_line, legend)
+        if chart.height > lay.content_height - 0.4:
+            chart.scale_to_fit_height(lay.content_height - 0.4)
         chart.move_to(lay.content_center)
         more = None
         if tr.P > shown:

@@ -10,8 +10,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, Va
 from model.analysis import gradient_sizes, step_view
 from scenes import style
 from scenes.base import LessonScene
-from scenes.diagram import NetworkDiagram, output_view
-from scenes.parts import GlyphNumber, ProbabilityBars, VectorCells, fit_width, number_text, percent, signed, text
+from scenes.diagram import NetworkDiagram
+from scenes.parts import GlyphNumber, ProbabilityBars, VectorCells, fit_width, number_text, percent, percents_apart, signed, text
 
 
 class LearningFromTheMistake(LessonScene):
@@ -48,9 +48,14 @@ class LearningFromTheMistake(LessonScene):
         self.bars_block = VGroup(text(f"prediction for “{' '.join(self.ctx)} → ?”", style.BODY_SIZE, style.MUTED),
                                  self.bars).arrange(DOWN, buff=0.25)
         fit_width(self.bars_block, w * 0.95).move_to(left_c)
-        cells = VectorCells(v.error, scale=1.0, cell=min(0.8, w * 0.85 / (tr.V * 1.25)))
-        words = VGroup(*[fit_width(text(word, style.SMALL_SIZE, self.color_of(word)), c.width * 0.95).next_to(c, DOWN, buff=0.1)
-                         for word, c in zip(tr.vocab, cells.cells)])
+        # The error for the words the bars show; a big vocabulary's "others" column holds the rest's sum.
+        shown = self.bars.view
+        errors = np.asarray(v.error)[list(shown.indices)]
+        if shown.others:
+            errors = np.append(errors, np.delete(v.error, list(shown.indices)).sum())
+        cells = VectorCells(errors, scale=1.0, cell=min(0.8, w * 0.85 / (len(errors) * 1.25)))
+        words = VGroup(*[fit_width(text(word, style.SMALL_SIZE, color), c.width * 0.95).next_to(c, DOWN, buff=0.1)
+                         for word, color, c in zip(shown.words(tr.vocab), shown.colors(self.word_colors()), cells.cells)])
         self.error_block = VGroup(text("error = prediction − right answer", style.BODY_SIZE, style.ACCENT),
                                   VGroup(cells, words)).arrange(DOWN, buff=0.3)
         fit_width(self.error_block, w * 0.95).move_to(right_c)
@@ -66,7 +71,7 @@ class LearningFromTheMistake(LessonScene):
         self.beat("backprop")
         lay, tr, v = self.layout, self.trace, self.view
         h = lay.content_height * (0.5 if lay.portrait else 0.64)
-        view = output_view(v.f_before.probs[0], self.right)
+        view = self.bars.view  # the same words as the bars and the error
         net = NetworkDiagram(self.ctx, [self.color_of(w) for w in self.ctx], view.words(tr.vocab),
                              view.colors(self.word_colors()), dim=tr.config.dim, hidden=tr.config.hidden,
                              width=lay.safe_width, height=h)
@@ -166,17 +171,20 @@ class LearningFromTheMistake(LessonScene):
         self.beat("again")
         lay, tr, v = self.layout, self.trace, self.view
         p0, p1 = v.f_before.probs[0], v.f_after.probs[0]
+        was, now = percents_apart(p0[self.right], p1[self.right])
         w = lay.safe_width * (0.95 if lay.portrait else 0.6)
-        bars = ProbabilityBars(tr.vocab, self.word_colors(), p0, width=w, height=lay.content_height * 0.6, right=self.right)
+        bars = ProbabilityBars(tr.vocab, self.word_colors(), p0, width=w, height=lay.content_height * 0.6, right=self.right,
+                               history=np.stack([p0, p1]))
         head = VGroup(text(f"p(“{self.target}”)", style.HEADING_SIZE, self.color_of(self.target)),
-                      number_text(percent(p0[self.right]), style.HEADING_SIZE, style.MUTED),
+                      number_text(was, style.HEADING_SIZE, style.MUTED),
                       text("→", style.HEADING_SIZE, style.MUTED),
-                      number_text(percent(p1[self.right]), style.HEADING_SIZE, style.RIGHT)).arrange(RIGHT, buff=0.25)
+                      number_text(now, style.HEADING_SIZE, style.RIGHT)).arrange(RIGHT, buff=0.25)
         block = VGroup(head, bars).arrange(DOWN, buff=0.4)
         fit_width(block, lay.safe_width * 0.95).move_to(lay.content_center)
         with self.say(
-            f"Run the same pair through again: “{self.target}” now gets {percent(p1[self.right])}, up from "
-            f"{percent(p0[self.right])}. One small step. Training repeats it for every pair, epoch after epoch."
+            f"Run the same pair through again: “{self.target}” now gets {now}, "
+            f"{'up' if p1[self.right] >= p0[self.right] else 'down'} from {was}. One small step. "
+            f"Training repeats it for every pair, epoch after epoch."
         ):
             self.play(FadeOut(self.nudge_block), run_time=style.FADE_TIME)
             self.play(FadeIn(bars), FadeIn(head[:2]), run_time=0.8)

@@ -23,7 +23,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import fit_width, flow, paragraph, text
+from scenes.parts import columns, fit_width, flow, paragraph, text
 
 DEFAULT_TITLE = "How a neural network learns the next word"
 MAX_PAIRS_LISTED = 6  # rows of the pair list; longer texts show the first ones and a count
@@ -136,14 +136,16 @@ class PredictingTheNextWord(LessonScene):
         for p in range(listed):
             ctx, tgt = tr.pair_words(p)
             rows.add(self.pair_row(ctx, tgt))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        if tr.P > listed:
-            rows.add(text(f"… and {tr.P - listed} more", style.LABEL_SIZE, style.MUTED).next_to(rows, DOWN, aligned_edge=LEFT))
         room = lay.content_bottom + 0.1, row.get_bottom()[1] - 0.35
-        if rows.height > room[1] - room[0]:
-            rows.scale_to_fit_height(room[1] - room[0])
-        fit_width(rows, lay.safe_width)
-        rows.move_to([0, (room[0] + room[1]) / 2, 0])
+        more = text(f"… and {tr.P - listed} more", style.LABEL_SIZE, style.MUTED) if tr.P > listed else None
+        # Short of room (a long text wraps into several lines), the pairs go into columns.
+        before = rows[0].width
+        table = columns(list(rows), lay.safe_width, room[1] - room[0] - (more.height + 0.2 if more else 0))
+        if more:
+            more.scale(rows[0].width / before)  # the same size as the pairs
+            table.add(more.next_to(table, DOWN, aligned_edge=LEFT))
+            rows.add(more)
+        table.move_to([0, (room[0] + room[1]) / 2, 0])
 
         with self.say(
             f"A window sliding along the sentence turns it into {tr.P} training examples: "

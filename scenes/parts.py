@@ -7,6 +7,7 @@ update with `set_*`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -109,12 +110,26 @@ class GlyphNumber(VGroup):
         return self
 
 
-def percent(p: float) -> str:
-    """How the lesson writes a probability: whole percent, or one decimal near the ends."""
+def percent(p: float, decimals: int | None = None) -> str:
+    """How the lesson writes a probability: whole percent, or one decimal near the ends
+    (or exactly `decimals` decimals)."""
     value = 100.0 * float(p)
+    if decimals is not None:
+        return f"{value:.{decimals}f}%"
     if 0 < value < 1 or 99 < value < 100:
         return f"{value:.1f}%"
     return f"{value:.0f}%"
+
+
+def percents_apart(before: float, after: float) -> tuple[str, str]:
+    """Two probabilities written with the fewest decimals (up to 3) that show they differ:
+    a small step reads "4.6% → 4.9%", not "5% → 5%"."""
+    a, b = percent(before), percent(after)
+    decimals = 1
+    while a == b and before != after and decimals <= 3:
+        a, b = percent(before, decimals), percent(after, decimals)
+        decimals += 1
+    return a, b
 
 
 def signed(value: float, digits: int = 2) -> str:
@@ -150,6 +165,37 @@ def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25) ->
     return out
 
 
+def columns(items, max_width: float, max_height: float, buff: float = 0.6, most: int = 3,
+            pitch: float | None = None) -> VGroup:
+    """Items (rows of a list) in the fewest columns, up to `most`, that keep them at 85% of their
+    size or more inside max_width × max_height; scaled down only as far as needed. Rows are
+    stacked `pitch` apart (centre to centre) when given, else packed."""
+
+    def build(k):
+        per = -(-len(items) // k)
+        cols = VGroup()
+        for i in range(0, len(items), per):
+            col = VGroup(*items[i:i + per])
+            if pitch is None:
+                col.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+            else:
+                left = min(m.get_left()[0] for m in col)
+                for j, m in enumerate(col):
+                    m.move_to([left + m.width / 2, -j * pitch, 0])
+            cols.add(col)
+        return cols.arrange(RIGHT, aligned_edge=UP, buff=buff)
+
+    best = None
+    for k in range(1, most + 1):
+        group = build(k)
+        scale = min(1.0, max_width / group.width, max_height / group.height)
+        if best is None or scale > best[0] + 1e-9:
+            best = (scale, k)
+        if scale >= 0.85:
+            break
+    return build(best[1]).scale(best[0])
+
+
 def fit_width(mob, max_width: float):
     """Scale `mob` down (never up) to fit `max_width`."""
     if mob.width > max_width > 0:
@@ -173,16 +219,80 @@ def paragraph(content: str, size: float, max_width: float, color=style.INK) -> V
 # ---- probability bars ------------------------------------------------------
 
 
+MAX_OUTPUT_WORDS = 8  # output rows drawn; bigger vocabularies show the likeliest words and "others"
+MIN_BAR_SLOT = 0.8  # frame units per probability bar: narrower charts show fewer words plus "others"
+OTHERS = "others"
+
+
+@dataclass(frozen=True)
+class OutputView:
+    """Which vocabulary words the output side shows: all of them, or (for a big vocabulary)
+    the likeliest few and the right word, plus an "others" row holding the rest."""
+
+    indices: tuple[int, ...]  # vocabulary ids shown, in vocabulary order
+    V: int
+
+    @property
+    def others(self) -> bool:
+        return len(self.indices) < self.V
+
+    def words(self, vocab) -> list[str]:
+        return [vocab[i] for i in self.indices] + ([OTHERS] if self.others else [])
+
+    def colors(self, colors) -> list:
+        return [colors[i] for i in self.indices] + ([style.MUTED] if self.others else [])
+
+    def values(self, full) -> np.ndarray:
+        """Per-word values (logits, errors) for the rows shown; "others" stays neutral."""
+        full = np.asarray(full, dtype=float)
+        return np.concatenate([full[list(self.indices)], [0.0] if self.others else []])
+
+    def probabilities(self, probs) -> np.ndarray:
+        """Probabilities of the rows shown; "others" holds the sum of the rest (so they still add to 1)."""
+        probs = np.asarray(probs, dtype=float)
+        shown = probs[list(self.indices)]
+        return np.concatenate([shown, [max(0.0, 1.0 - shown.sum())] if self.others else []])
+
+    def position(self, word_id: int) -> int | None:
+        return self.indices.index(word_id) if word_id in self.indices else None
+
+
+def output_view(probs, right: int, limit: int = MAX_OUTPUT_WORDS) -> OutputView:
+    """All words if they fit; else the right word and the likeliest others, `limit` rows in all.
+
+    probs: (V,) one prediction, or (T, V) a prediction over time (then a word's rank is its
+    highest probability at any time, so a word that becomes likely later is shown too).
+    """
+    probs = np.asarray(probs, dtype=float)
+    rank = probs.max(axis=0) if probs.ndim == 2 else probs
+    V = len(rank)
+    if V <= limit:
+        return OutputView(tuple(range(V)), V)
+    order = [int(i) for i in np.argsort(-rank, kind="stable") if int(i) != right]
+    keep = sorted([right] + order[: limit - 2])  # one row is kept for "others"
+    return OutputView(tuple(keep), V)
+
+
 class ProbabilityBars(VGroup):
     """One bar per vocabulary word: the network's probability for each next word.
 
     words/colors: the vocabulary and its colours; probs: (V,) values in [0, 1];
-    right: index of the right word (its label is marked), or None.
+    right: index of the right word (its label is marked), or None. A big vocabulary
+    (or a narrow chart) shows the likeliest words and the right word plus an "others"
+    bar holding the rest: chosen from `history`, the (T, V) values the bars will show
+    over time, when given (else from `probs`), or given outright as `view`.
     """
 
-    def __init__(self, words, colors, probs, *, width: float, height: float, right: int | None = None):
+    def __init__(self, words, colors, probs, *, width: float, height: float, right: int | None = None,
+                 history=None, view: OutputView | None = None):
         super().__init__()
-        self.words = list(words)
+        probs = np.asarray(probs, dtype=float)
+        # About 0.8 frame units per bar keeps the word labels readable.
+        limit = max(4, min(MAX_OUTPUT_WORDS, int(width / MIN_BAR_SLOT)))
+        self.view = view or output_view(probs if history is None else history,
+                                        int(np.argmax(probs)) if right is None else right, limit)
+        self.words = self.view.words(list(words))
+        colors = self.view.colors(list(colors))
         # A fixed, invisible frame: the group's size never depends on the values shown.
         self.frame = Rectangle(width=width, height=height, stroke_opacity=0, fill_opacity=0)
         slot = width / len(self.words)
@@ -206,12 +316,17 @@ class ProbabilityBars(VGroup):
         self.right = right
         self.add(self.frame, self.baseline, self.bars, self.word_labels, self.value_labels)
         if right is not None:
-            mark = self.word_labels[right]
+            mark = self.word_labels[self.view.position(right)]
             self.right_marker = Line(
                 mark.get_corner(DOWN + LEFT), mark.get_corner(DOWN + RIGHT), stroke_color=style.RIGHT, stroke_width=4
             ).shift(DOWN * 0.08)
             self.add(self.right_marker)
         self.set_values(probs)
+
+    def bar_of(self, word_id: int):
+        """The bar of vocabulary word `word_id` (None when it is folded into "others")."""
+        pos = self.view.position(int(word_id))
+        return None if pos is None else self.bars[pos]
 
     def set_values(self, probs, numbers=None):
         """Bars to `probs`; the labels show `numbers` (default: the same values).
@@ -219,8 +334,8 @@ class ProbabilityBars(VGroup):
         Between two recorded epochs the bars can glide while the labels keep
         showing a recorded epoch's exact values.
         """
-        probs = np.asarray(probs, dtype=float)
-        numbers = probs if numbers is None else np.asarray(numbers, dtype=float)
+        probs = self.view.probabilities(probs)
+        numbers = probs if numbers is None else self.view.probabilities(numbers)
         floor_y = self.baseline.get_center()[1]
         for bar, label, p, shown in zip(self.bars, self.value_labels, probs, numbers):
             h = max(float(p) * self.max_height, 1e-3)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from model.files import atomic_path
 from scenes.catalog import Chapter, chapter_number
-from scenes.formats import manim_settings
+from scenes.formats import manim_settings, transparent_settings
 from scenes.source import SceneOptions
 from scenes.subtitles import narration_cues, read_srt, shifted, write_srt, write_vtt
 
@@ -23,6 +23,7 @@ class RenderResult:
     webvtt: Path | None  # the same cues as WebVTT
     duration: float  # seconds of scene time
     beats: list[str] = field(default_factory=list)
+    beat_starts: list[float] = field(default_factory=list)  # scene time at which each beat began
     lines: list = field(default_factory=list)  # NarrationLine of every beat
     trace_config: object = None  # the TrainConfig of the trace it showed
 
@@ -82,8 +83,13 @@ def render_chapter(
     options: SceneOptions = SceneOptions(),
     dry_run: bool = False,
     beat_end_hooks: tuple = (),
+    frame_hook=None,
+    transparent: bool = False,
 ) -> RenderResult:
-    """Render one chapter into `media_dir` (manim's working folder) and return what it made."""
+    """Render one chapter into `media_dir` (manim's working folder) and return what it made.
+
+    frame_hook(n) is called as frames are drawn (n frames each time), for progress displays.
+    """
     from manim import tempconfig
     from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -101,11 +107,20 @@ def render_chapter(
             "disable_caching": True,
             "dry_run": dry_run,
             "output_file": chapter.name,
+            **(transparent_settings() if transparent else {}),
         }
     )
     with scene_environment(trace_path, options), tempconfig(settings), quiet_manim():
         # A dry run jumps each animation to its end: beats end in their true state, no frames drawn.
         scene = cls(renderer=CairoRenderer(skip_animations=True)) if dry_run else cls()
+        if frame_hook is not None:
+            add_frame = scene.renderer.add_frame
+
+            def counted(frame, num_frames=1):
+                add_frame(frame, num_frames)
+                frame_hook(num_frames)
+
+            scene.renderer.add_frame = counted
         scene.render()
         video = None if dry_run else Path(scene.renderer.file_writer.movie_file_path)
         lines = list(scene.narrator.lines)
@@ -120,6 +135,7 @@ def render_chapter(
             webvtt=vtt,
             duration=float(scene.time),
             beats=list(scene.beats),
+            beat_starts=list(scene.beat_starts),
             lines=lines,
             trace_config=scene.trace.config,
         )
@@ -170,52 +186,6 @@ def render_stills(
         beat_end_hooks=(save_frame,),
     )
     return written
-
-
-@dataclass
-class LessonResult:
-    video: Path  # the whole lesson
-    subtitles: Path | None
-    chapters: list[tuple[Chapter, Path, float]]  # each chapter's clip and duration, in order
-
-
-def render_lesson(
-    chapters: list[Chapter],
-    *,
-    trace_path: Path | None,
-    quality: str,
-    aspect: str,
-    media_dir: Path,
-    out_dir: Path,
-    options: SceneOptions = SceneOptions(),
-    progress=lambda message: None,
-) -> LessonResult:
-    """Render the chapters in order into `out_dir`: chapters/NN-Name.mp4 (+ .srt, .vtt),
-    lesson.mp4, lesson.srt and lesson.vtt."""
-    from scenes.assemble import concat_videos
-
-    made, cues, offset, timeline, trace_config = [], [], 0.0, [], None
-    for i, chapter in enumerate(chapters, 1):
-        progress(f"[{i}/{len(chapters)}] {chapter.name}")
-        result = render_chapter(
-            chapter, trace_path=trace_path, quality=quality, aspect=aspect, media_dir=media_dir, options=options
-        )
-        clip = publish(result.video, out_dir / "chapters" / f"{i:02d}-{chapter.name}.mp4")
-        if result.subtitles:
-            publish(result.subtitles, clip.with_suffix(".srt"))
-            publish(result.webvtt, clip.with_suffix(".vtt"))
-            cues += shifted(read_srt(result.subtitles), offset)
-        made.append((chapter, clip, result.duration))
-        timeline.append((chapter, offset, result.lines))
-        trace_config = trace_config or result.trace_config
-        offset += result.duration
-    video = concat_videos([clip for _, clip, _ in made], out_dir / "lesson.mp4")
-    subtitles = write_srt(cues, out_dir / "lesson.srt") if cues else None
-    if cues:
-        write_vtt(cues, out_dir / "lesson.vtt")
-    with atomic_path(out_dir / "script.md") as tmp:
-        tmp.write_text(script_markdown(trace_config, timeline), encoding="utf-8")
-    return LessonResult(video=video, subtitles=subtitles, chapters=made)
 
 
 def _clock(seconds: float) -> str:

@@ -13,9 +13,11 @@ from model.data import best_probabilities, build_dataset
 from model.experiments import context_one_run, learning_rate_runs, rearranged
 from scenes import style
 from scenes.base import LessonScene
-from scenes.parts import LossCurve, ProbabilityBars, fit_width, number_text, percent, text
+from scenes.parts import LossCurve, ProbabilityBars, columns, fit_width, flow, number_text, percent, text
 from scenes.published import LARGE_MODELS, UNDISCLOSED_NOTE
 from scenes.source import companion_trace
+
+MAX_GUESSES = 6  # rows of the new-sentence test listed; a long text adds a line for the rest
 
 
 def describe_run(trace) -> str:
@@ -28,7 +30,9 @@ def describe_run(trace) -> str:
     if trace.convergence_epoch is not None:
         return f"converges by epoch {trace.convergence_epoch}"
     fallen = 1 - trace.mean_loss[-1] / trace.mean_loss[0]
-    return f"falls only {fallen:.0%} in {trace.last_epoch} epochs"
+    if fallen < 0.5:
+        return f"falls only {fallen:.0%} in {trace.last_epoch} epochs"
+    return f"falls {fallen:.0%} in {trace.last_epoch} epochs, still improving"
 
 
 class WhatYouJustSaw(LessonScene):
@@ -107,8 +111,14 @@ class WhatYouJustSaw(LessonScene):
         words = rearranged(tr.sentences[0])
         guesses = evaluate(tr, tr.last_epoch, words)
         size = style.LABEL_SIZE
+        wrong = [g for g in guesses if g.guess != g.truth]
+        # A long text lists every wrong guess it can and fills up with right ones, in sentence order.
+        wrong_at = [i for i, g in enumerate(guesses) if g.guess != g.truth][:MAX_GUESSES]
+        right_at = [i for i, g in enumerate(guesses) if g.guess == g.truth][: MAX_GUESSES - len(wrong_at)]
+        listed = sorted(wrong_at + right_at)
+        hidden = [g for i, g in enumerate(guesses) if i not in listed]
         rows = VGroup()
-        for g in guesses:
+        for g in [guesses[i] for i in listed]:
             ok = g.guess == g.truth
             rows.add(VGroup(
                 text(" ".join(g.context) + " →", size, style.MUTED),
@@ -122,15 +132,25 @@ class WhatYouJustSaw(LessonScene):
             for j, part in enumerate(r):
                 part.move_to([x, -i * 0.5, 0], aligned_edge=LEFT)
                 x += cols[j] + 0.35
-        new_sentence = VGroup(text("new sentence:", style.BODY_SIZE, style.MUTED),
-                              VGroup(*[self.chip(w, style.BODY_SIZE) for w in words]).arrange(RIGHT, buff=0.1))
-        new_sentence.arrange(DOWN if lay.portrait else RIGHT, buff=0.25)
-        block = VGroup(new_sentence, rows).arrange(DOWN, buff=0.45)
+        label = text("new sentence:", style.BODY_SIZE, style.MUTED)
+        chip_size = style.BODY_SIZE if len(words) <= 12 else style.LABEL_SIZE
+        chips = flow([self.chip(w, chip_size) for w in words], lay.safe_width * (0.95 if lay.portrait else 0.9),
+                     h_buff=0.1, v_buff=0.12)
+        new_sentence = VGroup(label, chips).arrange(DOWN if lay.portrait or len(chips) > 1 else RIGHT, buff=0.25)
+        before = rows[0].height
+        table = columns(list(rows), lay.safe_width, lay.content_height - new_sentence.height - 0.6, buff=0.8, most=2,
+                        pitch=0.5)
+        if hidden:
+            missed = sum(g.guess != g.truth for g in hidden)
+            rest = "all right" if not missed else f"{missed} of them wrong"
+            more = text(f"… and {len(hidden)} more guesses, {rest}", style.LABEL_SIZE, style.MUTED)
+            table.add(more.scale(rows[0].height / before).next_to(table, DOWN, buff=0.2, aligned_edge=LEFT))
+            rows.add(more)
+        block = VGroup(new_sentence, table).arrange(DOWN, buff=0.35)
         fit_width(block, lay.safe_width)
         if block.height > lay.content_height:
             block.scale_to_fit_height(lay.content_height)
         block.move_to(lay.content_center)
-        wrong = [g for g in guesses if g.guess != g.truth]
         sure = float(np.mean([g.p_guess for g in wrong])) if wrong else 0.0
         how = "confidently " if sure > 0.5 else ""
         with self.say(

@@ -10,8 +10,8 @@ from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Surro
 from model.analysis import forward_at
 from scenes import style
 from scenes.base import LessonScene
-from scenes.diagram import NetworkDiagram, output_view
-from scenes.parts import GlyphNumber, VectorCells, fit_width, percent, text
+from scenes.diagram import NetworkDiagram
+from scenes.parts import GlyphNumber, VectorCells, fit_width, output_view, percent, text
 
 
 class ThreeLayers(LessonScene):

@@ -71,7 +71,8 @@ class WatchItLearn(LessonScene):
         # One pair's probability bars.
         question = VGroup(*[text(w, small, self.color_of(w)) for w in self.ctx], text("→ ?", small, style.MUTED)).arrange(RIGHT, buff=0.15)
         self.bars = ProbabilityBars(tr.vocab, self.word_colors(), tr.probs[0, self.pair], width=w1 * 0.9,
-                                    height=h1 - question.height - 0.25, right=tr.targets[self.pair])
+                                    height=h1 - question.height - 0.25, right=int(tr.targets[self.pair]),
+                                    history=tr.probs[:, self.pair])
         self.bars_panel = VGroup(question, self.bars).arrange(DOWN, buff=0.15).move_to(c1)
 
         # The word map.
@@ -181,7 +182,7 @@ class WatchItLearn(LessonScene):
     def call_out(self, epoch: int, beat_id: str):
         """A dashed marker up to the curve at the event's epoch, and a line in the chart's legend."""
         if beat_id == "end":
-            self.play(Indicate(self.bars.bars[self.trace.targets[self.pair]], color=style.RIGHT), run_time=1.2)
+            self.play(Indicate(self.bars.bar_of(self.trace.targets[self.pair]), color=style.RIGHT), run_time=1.2)
             return
         names = {"all_correct": "every guess right", "loss_halved": "loss halved", "converged": "converged"}
         curve = self.curve

@@ -12,6 +12,7 @@ from scenes.base import LessonScene
 from scenes.parts import MatrixCells, VectorCells, fit_width, flow, number_text, signed, text
 
 MAX_MATRIX_ROWS = 12  # rows drawn; bigger vocabularies show the first rows and a count
+MIN_CELL = 0.5  # smallest cell (frame units) of the table: its numbers stay readable
 
 
 class WordsBecomeVectors(LessonScene):
@@ -59,13 +60,21 @@ class WordsBecomeVectors(LessonScene):
     def show_the_embedding_matrix(self):
         self.beat("embedding_matrix")
         lay, tr = self.layout, self.trace
-        rows = min(tr.V + 1, MAX_MATRIX_ROWS)
-        ids = list(range(rows - 1)) + [tr.V]  # the first words, and always the start token
+        # As many rows as fit with numbers big enough to read (cells of MIN_CELL or more).
+        room = lay.content_height * (0.6 if lay.portrait else 1.0)  # portrait: the vector goes below it
+        fit = int(((room - 1.2) / MIN_CELL - 0.5) / 0.7)
+        rows = max(3, min(tr.V + 1, MAX_MATRIX_ROWS, fit))
+        first = list(range(rows - 1))
+        if self.word_id not in first:
+            first[-1] = self.word_id  # the word the lesson follows is always in the table
+        ids = first + [tr.V]  # ... and the start token
         labels = [text(tr.input_word(i), style.LABEL_SIZE, self.color_of(tr.input_word(i))) for i in ids]
         cell = min(0.85, (lay.content_height - 1.2) / (rows * 0.7 + 0.5))
         self.matrix = MatrixCells(self.E0[ids], labels, scale=self.value_scale, cell=cell)
         self.matrix_ids = ids
-        header = text(f"embedding table: {tr.V + 1} rows × {tr.config.dim} numbers", style.LABEL_SIZE, style.MUTED)
+        size = f"{tr.V + 1} rows × {tr.config.dim} numbers" + (f", {rows} shown" if rows < tr.V + 1 else "")
+        header = VGroup(text("embedding table", style.LABEL_SIZE, style.MUTED), text(size, style.LABEL_SIZE, style.MUTED))
+        header.arrange(DOWN, buff=0.1, aligned_edge=RIGHT)
         fit_width(header, self.matrix.width)
         self.matrix_block = VGroup(header, self.matrix).arrange(DOWN, buff=0.25, aligned_edge=RIGHT)
         if lay.portrait:  # room on the left for the one-hot column of the next beat

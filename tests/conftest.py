@@ -34,9 +34,16 @@ def small_trace_file(tmp_path, small_trace):
     return save_trace(small_trace, tmp_path / "small.npz")
 
 
+@pytest.fixture(scope="module")
+def small_trace_module_file(tmp_path_factory, small_trace):
+    return save_trace(small_trace, tmp_path_factory.mktemp("small") / "small.npz")
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path_factory, monkeypatch):
     """Traces made on the fly go to a temporary cache, never the user's media/."""
     import model.cache
 
-    monkeypatch.setattr(model.cache, "DEFAULT_CACHE_DIR", tmp_path_factory.getbasetemp() / "trace-cache")
+    cache = tmp_path_factory.getbasetemp() / "trace-cache"
+    monkeypatch.setattr(model.cache, "DEFAULT_CACHE_DIR", cache)
+    monkeypatch.setenv("NEXTWORD_CACHE", str(cache))  # for worker processes too

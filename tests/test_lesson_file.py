@@ -17,7 +17,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lesson.toml"
 @pytest.fixture()
 def captured(monkeypatch, tmp_path):
     """Run `lesson` up to the render, and capture what it would render with."""
-    import scenes.rendering
+    import scenes.production
 
     seen = {}
 
@@ -25,7 +25,7 @@ def captured(monkeypatch, tmp_path):
         seen.update(kwargs)
         raise SystemExit(0)
 
-    monkeypatch.setattr(scenes.rendering, "render_lesson", fake_render_lesson)
+    monkeypatch.setattr(scenes.production, "render_lesson", fake_render_lesson)
     monkeypatch.setattr(render, "MEDIA", tmp_path / "media")
     return seen
 
@@ -99,7 +99,7 @@ def test_an_output_folder_that_cannot_be_written_is_reported_before_rendering(tm
 
 
 def test_a_full_disk_is_one_clear_error_and_earlier_files_stay(tmp_path, monkeypatch, capsys):
-    import scenes.rendering
+    import scenes.production
 
     out = tmp_path / "lesson"
     out.mkdir()
@@ -109,7 +109,7 @@ def test_a_full_disk_is_one_clear_error_and_earlier_files_stay(tmp_path, monkeyp
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(out / "chapters" / "01.mp4"))
 
-    monkeypatch.setattr(scenes.rendering, "render_lesson", full)
+    monkeypatch.setattr(scenes.production, "render_lesson", full)
     monkeypatch.setattr(render, "MEDIA", tmp_path / "media")
     with pytest.raises(SystemExit) as exit_:
         render.main(["lesson", "--out", str(out), "--trace", str(tmp_path / "missing.npz")])

@@ -204,7 +204,8 @@ def test_every_number_in_the_narration_comes_from_the_trace(default_trace, tmp_p
     view = step_view(tr, 1, 1)
     allowed |= {signed(v).strip().lstrip("−") for v in view.error}
     allowed |= {signed(v, 3).strip().lstrip("−") for v in (view.after.E - view.before.E).ravel()}
-    allowed |= {percent(v) for v in np.concatenate([view.f_before.probs[0], view.f_after.probs[0]])}
+    allowed |= {percent(v, d) for v in np.concatenate([view.f_before.probs[0], view.f_after.probs[0]])
+                for d in (None, 1, 2, 3)}
     allowed |= {str(n) for n in (tr.V, tr.P, tr.parameters, tr.config.dim, tr.config.hidden, tr.config.context,
                                  sum(len(s) for s in tr.sentences))}
     allowed |= {f"{tr.parameters:,}", f"{CONVERGED_FRACTION:.0%}"}

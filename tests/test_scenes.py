@@ -50,8 +50,8 @@ def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(chapter, asp
         assert line.end - line.start >= line.duration - 1e-6
 
 
-def test_layout_check_catches_overlap_and_leaving_the_frame(small_trace_file, tmp_path):
-    from manim import RIGHT
+def test_layout_check_catches_overlap_leaving_the_frame_and_fine_print(small_trace_file, tmp_path):
+    from manim import RIGHT, UP
 
     from scenes.parts import text
 
@@ -61,7 +61,8 @@ def test_layout_check_catches_overlap_and_leaving_the_frame(small_trace_file, tm
         if beat == "end":
             a, b = text("overlapping words", 30), text("overlapping words", 30)
             off = text("far away", 30).shift(RIGHT * 20)
-            scene.add(a, b, off)
+            tiny = text("fine print", 30).scale(0.3).shift(UP * 2)  # drawn at size 9
+            scene.add(a, b, off, tiny)
             found["problems"] = layout_problems(scene)
 
     render_chapter(
@@ -70,6 +71,7 @@ def test_layout_check_catches_overlap_and_leaving_the_frame(small_trace_file, tm
     )
     assert "'overlapping words' overlaps 'overlapping words'" in found["problems"]
     assert "'far away' is outside the title-safe area" in found["problems"]
+    assert "'fine print' is too small to read (size 9.0 < 12)" in found["problems"]
 
 
 def test_watch_it_learn_shows_the_numbers_of_the_trace_it_is_given(tmp_path):
@@ -178,26 +180,6 @@ def test_the_lesson_tells_the_chapters_in_order():
     assert len({c.title for c in LESSON}) == len(LESSON)
 
 
-@pytest.mark.render
-def test_lesson_joins_every_chapter_in_order(small_trace_file, tmp_path):
-    from scenes.assemble import video_duration
-    from scenes.subtitles import read_srt
-    from scenes.rendering import render_lesson
-
-    result = render_lesson(
-        LESSON, trace_path=small_trace_file, quality="tiny", aspect="16:9", media_dir=tmp_path / "m",
-        out_dir=tmp_path / "lesson",
-    )
-    assert [c.name for c, _, _ in result.chapters] == [c.name for c in LESSON]
-    names = sorted(p.name for p in (tmp_path / "lesson" / "chapters").glob("*.mp4"))
-    assert names == [f"{i:02d}-{c.name}.mp4" for i, c in enumerate(LESSON, 1)]
-    total = sum(d for _, _, d in result.chapters)
-    assert video_duration(result.video) == pytest.approx(total, abs=0.2)
-    cues = read_srt(result.subtitles)
-    assert cues and all(a.end <= b.start + 1e-3 for a, b in zip(cues, cues[1:]))
-    assert cues[-1].end <= total + 0.1
-
-
 @pytest.mark.parametrize("settings", [dict(lr=100.0), dict(optimizer="sgd", lr=50.0)], ids=["epoch1", "epoch3"])
 def test_a_diverging_run_renders_every_chapter_and_says_so(settings, tmp_path):
     trace = train(TrainConfig(**settings))
@@ -225,10 +207,55 @@ def long_trace_file(tmp_path_factory):
 
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
 def test_a_forty_word_sentence_keeps_every_chapter_readable(aspect, long_trace_file, tmp_path):
+    """Inside the frame, no text over text, no text under the readable size; the 25-word vocabulary's
+    probability bars show the likeliest words plus "others" (which holds the rest's probability)."""
     for chapter in LESSON:
         _, seen = dry_render(chapter, long_trace_file, tmp_path, aspect)
         for beat, (problems, texts) in seen.items():
             assert problems == [], f"{chapter.name} {aspect} {beat}: {problems}"
+        for beat in {"HowWrongWasIt": ["compare"], "LearningFromTheMistake": ["error", "again"],
+                     "WatchItLearn": ["set_the_stage", "end"]}.get(chapter.name, []):
+            texts = seen[beat][1]
+            assert "others" in texts, f"{chapter.name} {beat}: no 'others' bar"
+
+
+def test_probability_bars_fold_the_rest_into_others():
+    from scenes.parts import ProbabilityBars
+
+    probs = np.full(20, 0.01)
+    probs[[3, 7, 11]] = [0.3, 0.2, 0.33]
+    bars = ProbabilityBars([f"w{i}" for i in range(20)], ["#ffffff"] * 20, probs, width=4.0, height=3.0, right=5)
+    assert len(bars.bars) == 5  # 4.0 units hold five bars: the right word, the three likeliest, "others"
+    assert bars.words == ["w3", "w5", "w7", "w11", "others"]
+    shown = [label.content.strip() for label in bars.value_labels]
+    assert shown == ["30%", "1%", "20%", "33%", "16%"]  # "others": 16 words of 1%
+    assert bars.bar_of(5) is bars.bars[1] and bars.bar_of(0) is None
+    later = np.full(20, 0.01)
+    later[[0, 5]] = [0.5, 0.31]
+    moving = ProbabilityBars([f"w{i}" for i in range(20)], ["#ffffff"] * 20, probs, width=4.0, height=3.0, right=5,
+                             history=np.stack([probs, later]))
+    assert "w0" in moving.words  # it becomes likely later, so it has its own bar from the start
+
+
+def test_close_probabilities_are_written_apart():
+    from scenes.parts import percents_apart
+
+    assert percents_apart(0.046, 0.049) == ("4.6%", "4.9%")
+    assert percents_apart(0.0461, 0.0463) == ("4.61%", "4.63%")
+    assert percents_apart(0.20, 0.45) == ("20%", "45%")
+    assert percents_apart(0.3, 0.3) == ("30%", "30%")
+
+
+def test_every_script_in_a_sentence_has_a_font():
+    """CJK and emoji words are drawn with real glyphs, not boxes: fontconfig finds a font for each."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        pytest.skip("fontconfig's fc-list is not installed")
+    for ch in "猫ÄжλΩ🐱ß":
+        found = subprocess.run(["fc-list", f":charset={ord(ch):x}", "family"], capture_output=True, text=True).stdout
+        assert found.strip(), f"no installed font draws {ch!r} (U+{ord(ch):04X}); run ./nextword setup"
 
 
 def test_several_sentences_train_and_render(tmp_path):
