@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from model.files import atomic_path
+from model.files import atomic_path, remove_temporaries
 from scenes.catalog import Chapter, chapter_number
 from scenes.formats import QUALITIES, TEST_QUALITIES, pixel_size
 from scenes.narration import NarrationLine
@@ -30,6 +30,8 @@ from scenes.source import SceneOptions
 
 STATE_DIR = ".nextword"  # inside the output folder: one record per finished chapter
 SOURCE_PACKAGES = ("model", "scenes")
+# Code that packages finished chapters but never changes their pictures or sound.
+NOT_IN_PICTURES = {"scenes/production.py", "scenes/publishing.py", "scenes/clips.py", "scenes/assemble.py"}
 
 
 # ---- what a chapter depends on ----------------------------------------------------
@@ -43,6 +45,8 @@ def code_digest() -> str:
     h = hashlib.sha256(f"manim {manim.__version__} av {av.__version__}".encode())
     for package in SOURCE_PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
+            if path.relative_to(root).as_posix() in NOT_IN_PICTURES:
+                continue
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
@@ -279,8 +283,8 @@ def render_chapters(
     fps = {**QUALITIES, **TEST_QUALITIES}[quality][1]
     keys = {c.name: chapter_key(c, trace_digest, quality, aspect, options, transparent) for c in chapters}
     records: dict[str, ChapterRecord] = {}
-    for stale in (out_dir / chapter_dir).glob(".*"):  # temporary files of an interrupted run
-        stale.unlink(missing_ok=True)
+    remove_temporaries(out_dir)  # left by an interrupted run
+    remove_temporaries(out_dir / chapter_dir)
     todo = []
     for position, chapter in enumerate(chapters, 1):
         i = chapter_number(chapter.name) or position  # files and beat ids keep the lesson's numbering

@@ -132,6 +132,20 @@ def test_a_second_run_with_nothing_changed_reuses_every_chapter(lesson, small_tr
     assert again.video.stat().st_mtime_ns == video_time  # not even joined again
 
 
+def test_a_voiced_lesson_carries_its_narration_as_aac_48k(small_trace_file, tmp_path):
+    from scenes.source import SceneOptions
+    from scenes.voice import Voice
+
+    result = _render(small_trace_file, tmp_path / "voiced", jobs=1, chapters=[find("FromGuessingToKnowing")],
+                     options=SceneOptions(voice=Voice(engine="espeak")))
+    with av.open(str(result.video)) as c:
+        (audio,) = c.streams.audio
+        assert audio.codec_context.name == "aac" and audio.codec_context.sample_rate == 48000
+        video = c.streams.video[0]
+        assert float(audio.duration * audio.time_base) == pytest.approx(float(video.duration * video.time_base),
+                                                                        abs=0.1)
+
+
 def test_a_changed_setting_renders_again(small_trace_file, tmp_path):
     from scenes.source import SceneOptions
 
