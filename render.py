@@ -363,9 +363,10 @@ def lesson_cmd(config_file, jobs, **given):
     total = sum(duration for _, _, duration in result.chapters)
     reused = f", {len(result.reused)} reused unchanged" if result.reused else ""
     click.echo(f"{result.video}  ({total:.1f} s, {len(result.chapters)} chapters{reused})")
-    for path in result.files[1:]:
+    for path in result.files[1:] + [out / "manifest.json"]:
         if path.parent == out:
             click.echo(f"  {path.name}")
+    click.echo("  chapters/  (one clip per chapter, with subtitles)")
 
 
 CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most 1080p
