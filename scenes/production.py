@@ -35,19 +35,34 @@ NOT_IN_PICTURES = {"scenes/production.py", "scenes/publishing.py", "scenes/clips
 
 
 # ---- what a chapter depends on ----------------------------------------------------
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A hash of every source file the pictures depend on, and the versions of manim and PyAV."""
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module_file(module: str) -> str:
+    return module.replace(".", "/") + ".py"
+
+
+@lru_cache(maxsize=None)
+def code_digest(chapter_module: str | None = None, root: Path = ROOT) -> str:
+    """A hash of the source the pictures depend on, and the versions of manim and PyAV.
+
+    For a chapter (`chapter_module`), the other chapters' own files are left out: editing
+    one chapter's scene renders that chapter again, not the whole lesson. Shared code
+    (model/, base, parts, style, narration, ...) counts for every chapter.
+    """
     import av
     import manim
 
-    root = Path(__file__).resolve().parent.parent
+    from scenes.catalog import LESSON
+
+    others = {_module_file(c.module) for c in LESSON if c.module != chapter_module} if chapter_module else set()
     h = hashlib.sha256(f"manim {manim.__version__} av {av.__version__}".encode())
     for package in SOURCE_PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
-            if path.relative_to(root).as_posix() in NOT_IN_PICTURES:
+            name = path.relative_to(root).as_posix()
+            if name in NOT_IN_PICTURES or name in others:
                 continue
-            h.update(path.relative_to(root).as_posix().encode())
+            h.update(name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -65,8 +80,8 @@ def chapter_key(chapter: Chapter, trace_digest: str, quality: str, aspect: str, 
                 transparent: bool = False) -> str:
     """Changes whenever anything the chapter's video depends on changes."""
     env = {k: v for k, v in options.to_env().items() if k != "NEXTWORD_SPEECH"}  # the cache's place is not content
-    payload = json.dumps([chapter.name, trace_digest, code_digest(), quality, aspect, env, _voice_inputs(options),
-                          transparent])
+    payload = json.dumps([chapter.name, trace_digest, code_digest(chapter.module), quality, aspect, env,
+                          _voice_inputs(options), transparent])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -295,13 +310,17 @@ def render_chapters(
             todo.append((i, chapter))
 
     # Frames each chapter to draw will have: from any earlier record of it (any quality), else a guess.
-    expected = {}
+    # And how long each took last time: the slowest start first, so no worker is left with it at the end.
+    expected, took = {}, {}
     for i, chapter in todo:
         try:
             old = json.loads(_record_path(out_dir, chapter.name, chapter_dir).read_text(encoding="utf-8"))
             expected[i] = int(old["duration"] * fps)
+            took[i] = float(old["render_seconds"])
         except (OSError, ValueError, KeyError, TypeError):
             expected[i] = int(55 * fps)
+    if len(took) == len(todo):
+        todo.sort(key=lambda item: -took[item[0]])
     progress = Progress(len(chapters), expected, fps, progress_stream)
     for chapter in chapters:
         if chapter.name in records:

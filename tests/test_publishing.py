@@ -157,6 +157,33 @@ def test_a_changed_setting_renders_again(small_trace_file, tmp_path):
     assert (first.rendered, same.rendered, other.rendered) == (["WatchItLearn"], [], ["WatchItLearn"])
 
 
+def test_editing_one_chapter_renders_only_that_chapter_again(tmp_path):
+    import shutil
+
+    from scenes.production import code_digest
+
+    for package in ("model", "scenes"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def digests():
+        code_digest.cache_clear()
+        return {c.name: code_digest(c.module, root=tmp_path) for c in LESSON}
+
+    before = digests()
+    with open(tmp_path / "scenes" / "learning.py", "a") as f:
+        f.write("\n# an edit\n")
+    after = digests()
+    assert [n for n in before if before[n] != after[n]] == ["LearningFromTheMistake"]
+    with open(tmp_path / "scenes" / "parts.py", "a") as f:  # shared by every chapter
+        f.write("\n# an edit\n")
+    shared = digests()
+    assert all(shared[n] != after[n] for n in after)
+    with open(tmp_path / "scenes" / "publishing.py", "a") as f:  # packaging only: no chapter changes
+        f.write("\n# an edit\n")
+    assert digests() == shared
+    code_digest.cache_clear()
+
+
 def test_an_interrupted_render_leaves_no_partial_file_and_the_rerun_completes(small_trace_file, tmp_path):
     out = tmp_path / "lesson"
     script = tmp_path / "run.py"
