@@ -329,7 +329,8 @@ def render_chapters(
         _render_all(todo, keys, trace_path, quality, aspect, media_dir, out_dir, options, jobs, progress, records,
                     chapter_dir, transparent)
     progress.close()
-    return [records[c.name] for c in chapters], [c.name for _, c in todo]
+    drawn = {c.name for _, c in todo}
+    return [records[c.name] for c in chapters], [c.name for c in chapters if c.name in drawn]
 
 
 def render_lesson(
