@@ -37,9 +37,18 @@ class Layout:
         return self.height > self.width
 
     @property
+    def stacked(self) -> bool:
+        """Too narrow for big panels side by side (portrait or square): stack them."""
+        return self.width < 12
+
+    @property
+    def square(self) -> bool:
+        return abs(self.height - self.width) < 1e-6
+
+    @property
     def text_scale(self) -> float:
-        """Text keeps its size relative to the frame's short side (8 units)."""
-        return min(self.width, self.height) / 8.0
+        """Text sizes are in frame units (see scenes/formats.py): 1 for every frame shape."""
+        return 1.0
 
     @property
     def safe_left(self) -> float:
@@ -67,7 +76,7 @@ class Layout:
 
     @property
     def caption_height(self) -> float:
-        return (1.55 if not self.portrait else 2.7) * self.text_scale
+        return (2.7 if self.portrait else 2.1 if self.square else 1.55) * self.text_scale
 
     @property
     def caption_width(self) -> float:
@@ -111,6 +120,9 @@ class Layout:
             shares = [0.32, 0.26, 0.24, 0.18]
             tops = np.cumsum([0] + shares[:-1])
             return [(np.array([0, self.content_top - (t + f / 2) * H, 0]), W, f * H * 0.94) for t, f in zip(tops, shares)]
+        if self.square:  # two by two
+            return [(c + x * W / 4 + y * H / 4, W / 2 * 0.96, H / 2 * 0.94)
+                    for x, y in ((LEFT, UP), (RIGHT, UP), (LEFT, DOWN), (RIGHT, DOWN))]
         return [
             (c + LEFT * W / 4, W / 2 * 0.96, H),
             (c + RIGHT * W / 4 + UP * H / 4, W / 2 * 0.96, H / 2 * 0.94),

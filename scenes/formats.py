@@ -18,8 +18,12 @@ TEST_QUALITIES = {"tiny": (144, 10)}
 ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
 DEFAULT_ASPECT = "16:9"
 
-# The frame's short side in Manim units; the long side follows the aspect.
+# The frame's short side in Manim units; the long side follows the aspect. Text sizes are
+# in these units, so text takes the same share of a 16:9 or 9:16 frame's short side. A
+# square frame is a little larger (10 units): 8 units across would leave two panels side
+# by side no room, so its text is drawn at 80% of its share there.
 FRAME_SHORT_SIDE = 8.0
+SQUARE_SIDE = 10.0
 
 
 def _even(x: float) -> int:
@@ -36,6 +40,8 @@ def pixel_size(quality: str, aspect: str) -> tuple[int, int]:
 
 def frame_size(aspect: str) -> tuple[float, float]:
     w, h = ASPECTS[aspect]
+    if w == h:
+        return SQUARE_SIDE, SQUARE_SIDE
     if w >= h:
         return FRAME_SHORT_SIDE * w / h, FRAME_SHORT_SIDE
     return FRAME_SHORT_SIDE, FRAME_SHORT_SIDE * h / w

@@ -59,8 +59,10 @@ class HowWrongWasIt(LessonScene):
         answer = ProbabilityBars(tr.vocab, self.word_colors(), onehot, width=w * 0.85, height=h * 0.7, right=self.right,
                                  view=self.pred.view)
         size = style.BODY_SIZE
-        self.pred_block = VGroup(text(f"prediction for “{' '.join(self.ctx)} → ?”", size, style.MUTED), self.pred)
-        answer_block = VGroup(text("the right answer", size, style.RIGHT), answer)
+        # Headings fit the half on their own, so a long heading never shrinks the bars' labels.
+        self.pred_block = VGroup(fit_width(text(f"prediction for “{' '.join(self.ctx)} → ?”", size, style.MUTED), w * 0.95),
+                                 self.pred)
+        answer_block = VGroup(fit_width(text("the right answer", size, style.RIGHT), w * 0.95), answer)
         for block, at in ((self.pred_block, left_c), (answer_block, right_c)):
             block.arrange(DOWN, buff=0.25)
             fit_width(block, w * 0.95)
@@ -84,9 +86,9 @@ class HowWrongWasIt(LessonScene):
             VGroup(text("= −log", size), number_text(f"{self.p:.3f}", size, style.RIGHT)).arrange(RIGHT, buff=0.2),
             VGroup(text("=", size), number_text(f"{self.loss:.3f}", size, style.ACCENT)).arrange(RIGHT, buff=0.2),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        fit_width(lines, lay.safe_width * 0.9)
         keep_pred = self.pred_block
-        target, there = lay.halves()[:2]  # prediction stays in the first half, the sum goes in the second
+        target, there, half_width, _ = lay.halves()  # prediction stays in the first half, the sum goes in the second
+        fit_width(lines, half_width * 0.95)
         lines.move_to(there)
         self.loss_lines = lines
         with self.say(

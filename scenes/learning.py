@@ -45,8 +45,8 @@ class LearningFromTheMistake(LessonScene):
         left_c, right_c, w, h = lay.halves()
         probs = v.f_before.probs[0]
         self.bars = ProbabilityBars(tr.vocab, self.word_colors(), probs, width=w * 0.85, height=h * 0.62, right=self.right)
-        self.bars_block = VGroup(text(f"prediction for “{' '.join(self.ctx)} → ?”", style.BODY_SIZE, style.MUTED),
-                                 self.bars).arrange(DOWN, buff=0.25)
+        heading = fit_width(text(f"prediction for “{' '.join(self.ctx)} → ?”", style.BODY_SIZE, style.MUTED), w * 0.95)
+        self.bars_block = VGroup(heading, self.bars).arrange(DOWN, buff=0.25)
         fit_width(self.bars_block, w * 0.95).move_to(left_c)
         # The error for the words the bars show; a big vocabulary's "others" column holds the rest's sum.
         shown = self.bars.view
@@ -56,7 +56,7 @@ class LearningFromTheMistake(LessonScene):
         cells = VectorCells(errors, scale=1.0, cell=min(0.8, w * 0.85 / (len(errors) * 1.25)))
         words = VGroup(*[fit_width(text(word, style.SMALL_SIZE, color), c.width * 0.95).next_to(c, DOWN, buff=0.1)
                          for word, color, c in zip(shown.words(tr.vocab), shown.colors(self.word_colors()), cells.cells)])
-        self.error_block = VGroup(text("error = prediction − right answer", style.BODY_SIZE, style.ACCENT),
+        self.error_block = VGroup(fit_width(text("error = prediction − right answer", style.BODY_SIZE, style.ACCENT), w * 0.95),
                                   VGroup(cells, words)).arrange(DOWN, buff=0.3)
         fit_width(self.error_block, w * 0.95).move_to(right_c)
         with self.say(

@@ -58,14 +58,16 @@ class WhatYouJustSaw(LessonScene):
             w, h = lay.safe_width * 0.9, lay.content_height / n * 0.8
             centers = [lay.content_center + UP * (1 - i) * lay.content_height / n for i in range(n)]
         else:
-            w, h = lay.safe_width / n * 0.95, lay.content_height * 0.95
+            w, h = lay.safe_width / n * (0.8 if lay.square else 0.95), lay.content_height * 0.95  # room for ticks
             centers = [lay.content_center + RIGHT * (i - 1) * lay.safe_width / n for i in range(n)]
         panels = VGroup()
         for (name, run), at in zip(runs.items(), centers):
             curve = LossCurve(run.mean_loss, width=w, height=h * 0.85, baseline=run.random_baseline, y_label="loss")
             curve.set_progress(run.last_epoch)
-            head = VGroup(text(f"{name}:", style.LABEL_SIZE, style.INK), text("learning rate", style.SMALL_SIZE, style.MUTED),
+            rate = VGroup(text("learning rate", style.SMALL_SIZE, style.MUTED),
                           number_text(f"{run.config.lr:g}", style.LABEL_SIZE, style.ACCENT)).arrange(RIGHT, buff=0.12)
+            head = VGroup(text(f"{name}:", style.LABEL_SIZE, style.INK), rate)
+            head.arrange(DOWN if lay.square else RIGHT, buff=0.12)  # a square's narrow panels: two lines
             fit_width(head, w * 0.95)
             panel = VGroup(head, curve).arrange(DOWN, buff=0.1)
             if run.diverged_epoch is not None:

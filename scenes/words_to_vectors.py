@@ -61,7 +61,7 @@ class WordsBecomeVectors(LessonScene):
         self.beat("embedding_matrix")
         lay, tr = self.layout, self.trace
         # As many rows as fit with numbers big enough to read (cells of MIN_CELL or more).
-        room = lay.content_height * (0.6 if lay.portrait else 1.0)  # portrait: the vector goes below it
+        room = lay.content_height * (0.6 if lay.portrait else 0.65 if lay.square else 1.0)  # stacked: the vector goes below
         fit = int(((room - 1.2) / MIN_CELL - 0.5) / 0.7)
         rows = max(3, min(tr.V + 1, MAX_MATRIX_ROWS, fit))
         first = list(range(rows - 1))
@@ -77,7 +77,7 @@ class WordsBecomeVectors(LessonScene):
         header.arrange(DOWN, buff=0.1, aligned_edge=RIGHT)
         fit_width(header, self.matrix.width)
         self.matrix_block = VGroup(header, self.matrix).arrange(DOWN, buff=0.25, aligned_edge=RIGHT)
-        if lay.portrait:  # room on the left for the one-hot column of the next beat
+        if lay.stacked:  # room on the left for the one-hot column of the next beat
             fit_width(self.matrix_block, lay.safe_width * 0.75)
             self.matrix_block.move_to(lay.content_center + UP * lay.content_height * 0.18)
             self.matrix_block.align_to([lay.safe_right - 0.1, 0, 0], RIGHT)
@@ -111,12 +111,16 @@ class WordsBecomeVectors(LessonScene):
         self.vector = VectorCells(self.E0[self.word_id], scale=self.value_scale, cell=0.9)
         word_chip = self.chip(self.word, style.BODY_SIZE)
         self.vector_block = VGroup(word_chip, self.vector).arrange(RIGHT, buff=0.25)
-        if lay.portrait:
+        if lay.stacked:
             self.vector_block.move_to(lay.content_center + DOWN * lay.content_height * 0.32)
         else:
             self.vector_block.move_to(lay.content_center + RIGHT * lay.safe_width * 0.27)
-        fit_width(self.vector_block, lay.safe_width * (0.95 if lay.portrait else 0.45))
-        below_limit = max(lay.content_bottom, self.vector_block.get_top()[1] + 0.1 if lay.portrait else lay.content_bottom)
+        fit_width(self.vector_block, lay.safe_width * (0.95 if lay.stacked else 0.45))
+        if lay.stacked:  # halfway between the table and the caption, never touching the table
+            gap_top = self.matrix_block.get_bottom()[1] - 0.3
+            y = max((gap_top + lay.content_bottom) / 2, lay.content_bottom + self.vector_block.height / 2)
+            self.vector_block.move_to([self.vector_block.get_center()[0], min(y, gap_top - self.vector_block.height / 2), 0])
+        below_limit = max(lay.content_bottom, self.vector_block.get_top()[1] + 0.1 if lay.stacked else lay.content_bottom)
         if onehot_label.get_bottom()[1] < below_limit:  # a tall table: the label goes above the column instead
             onehot_label.next_to(onehot, UP, buff=0.15)
         self.lookup_parts = VGroup(onehot, onehot_label, highlight)

@@ -35,7 +35,7 @@ def dry_render(chapter, trace_file, tmp_path, aspect="16:9"):
     return result, seen
 
 
-@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
 @pytest.mark.parametrize("chapter", LESSON, ids=[c.name for c in LESSON])
 def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(chapter, aspect, default_trace_file, tmp_path):
     result, seen = dry_render(chapter, default_trace_file, tmp_path, aspect)
