@@ -36,6 +36,15 @@ def word_map(trace: Trace, epoch: int, mean: np.ndarray, basis: np.ndarray) -> n
     return (E - mean) @ basis
 
 
+def focus_pair(trace: Trace) -> int:
+    """The pair the lesson follows: the first whose context is all real words
+    ("the cat → sat" by default), else the first pair."""
+    for p in range(trace.P):
+        if all(int(t) < trace.V for t in trace.contexts[p]):
+            return p
+    return 0
+
+
 def forward_at(trace: Trace, epoch: int, pair: int) -> Forward:
     """The forward pass of one pair with the weights of `epoch` (for the hidden layer,
     which the trace does not store; logits and probabilities match the trace's)."""

@@ -217,10 +217,7 @@ class LessonScene(Scene):
 
     @property
     def focus_pair(self) -> int:
-        """The pair the lesson follows: the first whose context is all real words
-        ("the cat → sat" by default), else the first pair."""
-        tr = self.trace
-        for p in range(tr.P):
-            if all(int(t) < tr.V for t in tr.contexts[p]):
-                return p
-        return 0
+        """The pair the lesson follows (see model.analysis.focus_pair)."""
+        from model.analysis import focus_pair
+
+        return focus_pair(self.trace)

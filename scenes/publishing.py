@@ -46,7 +46,9 @@ def chapters_text(chapters: list[tuple[str, float]]) -> str:
 def lesson_summary(trace) -> str:
     """Two sentences about the run the lesson shows, from the trace's own facts."""
     cfg = trace.config
-    p = next((p for p in range(trace.P) if all(int(t) < trace.V for t in trace.contexts[p])), 0)
+    from model.analysis import focus_pair
+
+    p = focus_pair(trace)
     ctx, target = trace.pair_words(p)
     words = sum(len(s) for s in trace.sentences)
     text = trace.sentences[0] if len(trace.sentences) == 1 else None
