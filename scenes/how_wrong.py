@@ -155,11 +155,11 @@ class HowWrongWasIt(LessonScene):
         for p in range(shown):
             x = -width / 2 + slot * (p + 0.5)
             col = self.color_of(tr.pair_words(p)[1])
-            bar = Rectangle(width=slot * 0.55, height=max(losses[p] * unit, 1e-3), stroke_width=0, fill_color=col,
+            bar = Rectangle(width=slot * 0.72, height=max(losses[p] * unit, 1e-3), stroke_width=0, fill_color=col,
                             fill_opacity=0.85).move_to([x, base_y, 0], aligned_edge=DOWN)
             bars.add(bar)
             labels[p].scale(scale).next_to([x, base_y, 0], DOWN, buff=0.12)
-            value = fit_width(number_text(f"{losses[p]:.2f}", style.SMALL_SIZE, style.BACKGROUND), slot * 0.9)
+            value = fit_width(number_text(f"{losses[p]:.2f}", style.SMALL_SIZE, style.BACKGROUND), bar.width * 0.9)  # inside it
             ceiling = min(bar.get_top()[1], lowest_line) - 0.1  # inside the bar, under both lines
             if ceiling - base_y > value.height + 0.15:
                 value.move_to([x, ceiling - value.height / 2, 0])
