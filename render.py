@@ -19,13 +19,15 @@ from pathlib import Path
 import click
 
 from model import Trace, TraceError, TrainConfig, load_trace, save_trace, train
-from model.cache import cached_trace
-from model.config import LIMITS, OPTIMIZERS, ConfigError
+from model.cache import cached_trace, lesson_runs
+from model.config import ConfigError
 from model.data import build_dataset
-from scenes import catalog
-from scenes.formats import ASPECTS, DEFAULT_ASPECT, QUALITIES
-from scenes.source import DEFAULT_READING_PACE, SceneOptions
-from scenes.voice import Voice, VoiceError
+from scenes import lesson as catalog
+from scenes.kit.formatting import round_step
+from scenes.kit.voice import Voice, VoiceError
+from scenes.publishing.options import TYPES
+from scenes.rendering.formats import DEFAULT_ASPECT, QUALITIES
+from scenes.rendering.settings import DEFAULT_READING_PACE, RenderSettings
 
 ROOT = Path(__file__).resolve().parent
 MEDIA = ROOT / "media"
@@ -34,33 +36,41 @@ MEDIA = ROOT / "media"
 # ---- shared options ----------------------------------------------------------
 
 
-def _ranged(name):
-    low, high = LIMITS[name]
-    return click.IntRange(low, high)
+TRAINING_HELP = {  # option -> help; defaults from TrainConfig, types from scenes.publishing.options
+    "sentence": "The training text (one sentence per line).",
+    "context": "Words of context the network sees.",
+    "epochs": "Passes over all training pairs.",
+    "lr": "Learning rate.",
+    "optimizer": "Update rule.",
+    "dim": "Length of each word vector.",
+    "hidden": "Units in the hidden layer.",
+    "seed": "Seed for the initial weights.",
+}
+TRAINING_KEYS = tuple(TRAINING_HELP)
 
 
 def training_options(fn):
     """--sentence, --context, ... : the training settings, with defaults from TrainConfig."""
-    d = TrainConfig()
-    opts = [
-        click.option("--sentence", default=d.sentence, show_default=True, help="The training text (one sentence per line)."),
-        click.option("--context", type=_ranged("context"), default=d.context, show_default=True, help="Words of context the network sees."),
-        click.option("--epochs", type=_ranged("epochs"), default=d.epochs, show_default=True, help="Passes over all training pairs."),
-        click.option("--lr", type=float, default=d.lr, show_default=True, help="Learning rate."),
-        click.option("--optimizer", type=click.Choice(OPTIMIZERS), default=d.optimizer, show_default=True, help="Update rule."),
-        click.option("--dim", type=_ranged("dim"), default=d.dim, show_default=True, help="Length of each word vector."),
-        click.option("--hidden", type=_ranged("hidden"), default=d.hidden, show_default=True, help="Units in the hidden layer."),
-        click.option("--seed", type=_ranged("seed"), default=d.seed, show_default=True, help="Seed for the initial weights."),
-    ]
-    for opt in reversed(opts):
-        fn = opt(fn)
+    defaults = TrainConfig()
+    for name, help_text in reversed(TRAINING_HELP.items()):
+        option = click.option(
+            f"--{name}", type=TYPES[name], default=getattr(defaults, name), show_default=True, help=help_text
+        )
+        fn = option(fn)
     return fn
 
 
 def make_config(sentence, context, epochs, lr, optimizer, dim, hidden, seed) -> TrainConfig:
     """A validated config; a bad value is a usage error naming it."""
     config = TrainConfig(
-        sentence=sentence, context=context, epochs=epochs, lr=lr, optimizer=optimizer, dim=dim, hidden=hidden, seed=seed
+        sentence=sentence,
+        context=context,
+        epochs=epochs,
+        lr=lr,
+        optimizer=optimizer,
+        dim=dim,
+        hidden=hidden,
+        seed=seed,
     )
     try:
         config.validate()
@@ -84,32 +94,66 @@ def trace_option(fn):
 
 
 def render_options(fn):
-    fn = click.option("--aspect", type=click.Choice(list(ASPECTS)), default=DEFAULT_ASPECT, show_default=True, help="Frame shape.")(fn)
-    fn = click.option("--no-captions", is_flag=True, help="Leave the narration off the screen (subtitles are still written).")(fn)
     fn = click.option(
-        "--reading-pace", type=click.FloatRange(0.5, 10), default=DEFAULT_READING_PACE, show_default=True,
+        "--aspect", type=TYPES["aspect"], default=DEFAULT_ASPECT, show_default=True, help="Frame shape."
+    )(fn)
+    fn = click.option(
+        "--no-captions",
+        is_flag=True,
+        help="Leave the narration off the screen (subtitles are still written).",
+    )(fn)
+    fn = click.option(
+        "--reading-pace",
+        type=TYPES["reading_pace"],
+        default=DEFAULT_READING_PACE,
+        show_default=True,
         help="Reading pace for captions, in words per second: each beat lasts long enough to read its line.",
     )(fn)
     return fn
 
 
 def voice_options(fn):
-    fn = click.option("--voice-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                      help="Your own recordings: one audio file per beat, named by beat id (see `script`).")(fn)
-    fn = click.option("--voice-cmd", default=None, metavar="COMMAND",
-                      help="Any text-to-speech program: a command with {out} (the WAV to write) and {text}, "
-                           "or one that reads the text on stdin.")(fn)
-    fn = click.option("--voice-model", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                      help="The Piper voice model (.onnx) for --voice piper.")(fn)
-    fn = click.option("--voice", "voice_engine", type=click.Choice(["none", "espeak", "piper"]), default="none",
-                      show_default=True, help="Who reads the narration: nobody (captions only), espeak-ng, or Piper.")(fn)
+    fn = click.option(
+        "--voice-dir",
+        type=TYPES["voice_dir"],
+        default=None,
+        help="Your own recordings: one audio file per beat, named by beat id (see `script`).",
+    )(fn)
+    fn = click.option(
+        "--voice-cmd",
+        default=None,
+        metavar="COMMAND",
+        help="Any text-to-speech program: a command with {out} (the WAV to write) and {text}, "
+        "or one that reads the text on stdin.",
+    )(fn)
+    fn = click.option(
+        "--voice-model",
+        type=TYPES["voice_model"],
+        default=None,
+        help="The Piper voice model (.onnx) for --voice piper.",
+    )(fn)
+    fn = click.option(
+        "--voice",
+        "voice_engine",
+        type=TYPES["voice_engine"],
+        default="none",
+        show_default=True,
+        help="Who reads the narration: nobody (captions only), espeak-ng, or Piper.",
+    )(fn)
     return fn
 
 
 def make_voice(voice_engine, voice_model, voice_cmd, voice_dir) -> Voice:
     """The voice asked for; conflicting or unusable choices are usage errors."""
-    chosen = [name for name, on in (("--voice " + voice_engine, voice_engine != "none"), ("--voice-cmd", voice_cmd),
-                                    ("--voice-dir", voice_dir)) if on]
+    chosen = [
+        name
+        for name, on in (
+            ("--voice " + voice_engine, voice_engine != "none"),
+            ("--voice-cmd", voice_cmd),
+            ("--voice-dir", voice_dir),
+        )
+        if on
+    ]
     if len(chosen) > 1:
         raise click.UsageError(f"choose one voice, not {' and '.join(chosen)}.")
     if voice_engine == "piper" and voice_model is None:
@@ -131,26 +175,63 @@ def make_voice(voice_engine, voice_model, voice_cmd, voice_dir) -> Voice:
     return voice
 
 
-def scene_options(no_captions: bool, reading_pace: float, voice: Voice = Voice(), title: str | None = None) -> SceneOptions:
-    return SceneOptions(captions=not no_captions, words_per_second=reading_pace, voice=voice, title=title or "")
+def render_settings(
+    trace_path: Path,
+    *,
+    quality: str = "preview",
+    aspect: str = DEFAULT_ASPECT,
+    no_captions: bool = False,
+    reading_pace: float = DEFAULT_READING_PACE,
+    voice: Voice = Voice(),
+    title: str | None = None,
+) -> RenderSettings:
+    """The settings of a render, with every trace it needs resolved now (the comparison runs of
+    chapter 8 are trained here when not cached), before any scene or worker starts."""
+    config = load_trace(trace_path).config
+    return RenderSettings(
+        trace=trace_path,
+        comparisons=tuple(lesson_runs(config).items()),
+        quality=quality,
+        aspect=aspect,
+        captions=not no_captions,
+        words_per_second=reading_pace,
+        voice=voice,
+        title=title or "",
+    )
 
 
-def check_recordings(chapters, trace_path, aspect, options: SceneOptions) -> None:
+VOICE_OPTIONS = ("voice_engine", "voice_model", "voice_cmd", "voice_dir")
+RENDER_OPTIONS = ("quality", "aspect", "no_captions", "reading_pace", "title")
+
+
+def settings_from(trace_path: Path, given: dict) -> RenderSettings:
+    """RenderSettings from the options a command was given (render_options, voice_options,
+    --quality, --title: whichever it has)."""
+    voice = make_voice(*(given.get(k) for k in VOICE_OPTIONS)) if "voice_engine" in given else Voice()
+    return render_settings(trace_path, voice=voice, **{k: given[k] for k in RENDER_OPTIONS if k in given})
+
+
+def check_recordings(chapters, settings: RenderSettings) -> None:
     """With --voice-dir, every beat's recording must be there and readable before rendering starts."""
-    if options.voice.engine != "recordings":
+    if settings.voice.engine != "recordings":
         return
-    from scenes.rendering import dry_run_lesson, missing_recordings
+    from scenes.rendering.chapter import dry_run_lesson, missing_recordings
 
-    silent = SceneOptions(captions=options.captions, words_per_second=options.words_per_second)
-    timeline = dry_run_lesson(chapters, trace_path=trace_path, aspect=aspect, media_dir=MEDIA / "manim", options=silent)
-    problems = missing_recordings(timeline, Path(options.voice.directory))
+    timeline = dry_run_lesson(chapters, settings.replace(voice=Voice()), media_dir=MEDIA / "manim")
+    problems = missing_recordings(timeline, Path(settings.voice.directory))
     if problems:
         shown = ", ".join(problems[:8]) + (f" and {len(problems) - 8} more" if len(problems) > 8 else "")
-        raise click.UsageError(f"--voice-dir {options.voice.directory} lacks recordings for: {shown}.")
+        raise click.UsageError(f"--voice-dir {settings.voice.directory} lacks recordings for: {shown}.")
 
 
 def quality_option(default):
-    return click.option("--quality", type=click.Choice(list(QUALITIES)), default=default, show_default=True, help="Resolution and frame rate.")
+    return click.option(
+        "--quality",
+        type=TYPES["quality"],
+        default=default,
+        show_default=True,
+        help="Resolution and frame rate.",
+    )
 
 
 def find_chapter(name: str) -> catalog.Chapter:
@@ -158,7 +239,9 @@ def find_chapter(name: str) -> catalog.Chapter:
         return catalog.find(name)
     except KeyError:
         names = ", ".join(c.name for c in catalog.LESSON)
-        raise click.BadParameter(f"no scene called {name!r}; the scenes are: {names}.", param_hint="NAME") from None
+        raise click.BadParameter(
+            f"no scene called {name!r}; the scenes are: {names}.", param_hint="NAME"
+        ) from None
 
 
 def resolve_trace(trace_file: Path | None) -> tuple[Trace, Path]:
@@ -180,7 +263,12 @@ def cli():
 
 @cli.command("train")
 @training_options
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Where to save the trace (.npz). Default: the trace cache under media/traces/.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to save the trace (.npz). Default: the trace cache under media/traces/.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON instead of a table.")
 def train_cmd(out, as_json, **settings):
     """Train the network and save the trace of the whole run."""
@@ -206,13 +294,15 @@ def format_run(trace: Trace, rows: int = 12) -> str:
     for p in range(trace.P):
         ctx, tgt = trace.pair_words(p)
         lines.append(f"  p{p + 1}: {' '.join(ctx)} → {tgt}")
-    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if trace.last_epoch / s <= rows), 1000)
+    step = round_step(trace.last_epoch, rows)
     epochs = sorted(
         set(range(0, trace.last_epoch + 1, step))
         | {trace.last_epoch}
         | ({trace.convergence_epoch} if trace.convergence_epoch is not None else set())
     )
-    head = f"{'epoch':>6} {'mean loss':>10} {'accuracy':>9}  " + " ".join(f"{'p' + str(p + 1):>6}" for p in range(shown))
+    head = f"{'epoch':>6} {'mean loss':>10} {'accuracy':>9}  " + " ".join(
+        f"{'p' + str(p + 1):>6}" for p in range(shown)
+    )
     lines += ["", "Probability of the right word per pair:", head]
     for e in epochs:
         cells = " ".join(f"{100 * trace.p_correct[e, p]:5.1f}%" for p in range(shown))
@@ -228,12 +318,18 @@ def format_run(trace: Trace, rows: int = 12) -> str:
         f"parameters        {f['parameters']}",
         f"random baseline   {f['random_baseline']:.4f}  (ln {trace.V}: the loss of a uniform guess)",
         f"loss floor        {f['loss_floor']:.4f}  (the lowest mean loss this data allows)",
-        f"loss halved at    epoch {f['loss_halved_epoch']}" if f["loss_halved_epoch"] is not None else "loss halved at    never",
-        f"all guesses right from epoch {f['all_correct_epoch']}" if f["all_correct_epoch"] is not None else "all guesses right never",
+        f"loss halved at    epoch {f['loss_halved_epoch']}"
+        if f["loss_halved_epoch"] is not None
+        else "loss halved at    never",
+        f"all guesses right from epoch {f['all_correct_epoch']}"
+        if f["all_correct_epoch"] is not None
+        else "all guesses right never",
         f"converged at      epoch {conv}" if conv is not None else "converged at      not within this run",
     ]
     if trace.diverged_epoch is not None:
-        lines.append(f"DIVERGED          in epoch {trace.diverged_epoch}: the loss stopped being a finite number")
+        lines.append(
+            f"DIVERGED          in epoch {trace.diverged_epoch}: the loss stopped being a finite number"
+        )
     return "\n".join(lines)
 
 
@@ -251,26 +347,27 @@ def list_cmd():
 @quality_option("preview")
 @render_options
 @voice_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "scenes", show_default=True, help="Folder for the video.")
-def scene_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir, out):
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=MEDIA / "scenes",
+    show_default=True,
+    help="Folder for the video.",
+)
+def scene_cmd(name, trace_file, out, **given):
     """Render one scene (see `list`) from a trace."""
-    from scenes.rendering import publish, render_chapter
+    from scenes.files import copy_whole
+    from scenes.rendering.chapter import render_chapter
+
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
-    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir))
-    check_recordings([chapter], trace_path, aspect, options)
-    result = render_chapter(
-        chapter,
-        trace_path=trace_path,
-        quality=quality,
-        aspect=aspect,
-        media_dir=MEDIA / "manim",
-        options=options,
-    )
-    video = publish(result.video, out / f"{chapter.name}.mp4")
+    settings = settings_from(trace_path, given)
+    check_recordings([chapter], settings)
+    result = render_chapter(chapter, settings, media_dir=MEDIA / "manim")
+    video = copy_whole(result.video, out / f"{chapter.name}.mp4")
     if result.subtitles:
-        publish(result.subtitles, out / f"{chapter.name}.srt")
-        publish(result.webvtt, out / f"{chapter.name}.vtt")
+        copy_whole(result.subtitles, out / f"{chapter.name}.srt")
+        copy_whole(result.webvtt, out / f"{chapter.name}.vtt")
     click.echo(f"{video}  ({result.duration:.1f} s)")
 
 
@@ -279,22 +376,22 @@ def scene_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, voic
 @trace_option
 @quality_option("1080p30")
 @render_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "stills", show_default=True, help="Folder for the PNGs.")
-def stills_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, out):
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=MEDIA / "stills",
+    show_default=True,
+    help="Folder for the PNGs.",
+)
+def stills_cmd(name, trace_file, out, **given):
     """Write a PNG of the last frame of every beat of a scene (slide stills, and for review)."""
-    from scenes.rendering import render_stills
+    from scenes.rendering.chapter import render_stills
+
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
-    paths = render_stills(
-        chapter,
-        trace_path=trace_path,
-        quality=quality,
-        aspect=aspect,
-        media_dir=MEDIA / "manim",
-        out_dir=out,
-        options=scene_options(no_captions, reading_pace),
-    )
-    for path in paths:
+    for path in render_stills(
+        chapter, settings_from(trace_path, given), media_dir=MEDIA / "manim", out_dir=out
+    ):
         click.echo(str(path))
 
 
@@ -302,41 +399,57 @@ def stills_cmd(name, trace_file, quality, aspect, no_captions, reading_pace, out
 @trace_option
 @render_options
 @voice_options
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=MEDIA / "lesson" / "script.md",
-              show_default=True, help="Where to write the script (Markdown).")
-def script_cmd(trace_file, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir, out):
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=MEDIA / "lesson" / "script.md",
+    show_default=True,
+    help="Where to write the script (Markdown).",
+)
+def script_cmd(trace_file, out, **given):
     """Export the narration as a script: each beat's id, start time, duration and line."""
-    from model.files import atomic_path
-    from scenes.rendering import dry_run_lesson, script_markdown
+    from scenes.files import write_text
+    from scenes.publishing.script import script_markdown
+    from scenes.rendering.chapter import dry_run_lesson
 
     trace, trace_path = resolve_trace(trace_file)
-    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir))
-    check_recordings(catalog.LESSON, trace_path, aspect, options)
-    timeline = dry_run_lesson(catalog.LESSON, trace_path=trace_path, aspect=aspect, media_dir=MEDIA / "manim",
-                              options=options)
-    with atomic_path(out) as tmp:
-        tmp.write_text(script_markdown(trace.config, timeline), encoding="utf-8")
+    settings = settings_from(trace_path, given)
+    check_recordings(catalog.LESSON, settings)
+    timeline = dry_run_lesson(catalog.LESSON, settings, media_dir=MEDIA / "manim")
+    write_text(out, script_markdown(trace.config, timeline))
     click.echo(str(out))
 
 
 @cli.command("lesson")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A lesson file (TOML) with the sentence, title, training, voice and output settings; "
-                   "options given here win over it. See examples/lesson.toml.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A lesson file (TOML) with the sentence, title, training, voice and output settings; "
+    "options given here win over it. See examples/lesson.toml.",
+)
 @click.option("--title", default=None, help="The lesson's title, shown at the start.")
 @training_options
 @trace_option
 @quality_option("1080p60")
 @render_options
 @voice_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "lesson", show_default=True, help="Folder for the lesson.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Chapters rendered at once, each in its own process.  [default: the number of cores]")
+@click.option(
+    "--out", type=TYPES["out"], default=MEDIA / "lesson", show_default=True, help="Folder for the lesson."
+)
+@click.option(
+    "--jobs",
+    type=TYPES["jobs"],
+    default=None,
+    help="Chapters rendered at once, each in its own process.  [default: the number of cores]",
+)
 def lesson_cmd(config_file, jobs, **given):
     """Render the lesson for publishing: lesson.mp4 (YouTube-ready, with chapter markers), its
     subtitles, chapters.txt, description.txt, thumbnail.png, script.md, manifest.json and one clip
     per chapter. Chapters that have not changed since the last run into the same folder are reused."""
-    from scenes.production import default_jobs, render_lesson
+    from scenes.publishing import lesson as publishing
+    from scenes.publishing.workers import default_jobs
 
     o = merged_settings(config_file, given)
     if o["trace_file"] is not None:
@@ -344,21 +457,12 @@ def lesson_cmd(config_file, jobs, **given):
             raise click.UsageError("give either --trace or training settings, not both.")
         _, trace_path = resolve_trace(o["trace_file"])
     else:
-        config = make_config(*(o[k] for k in ("sentence", "context", "epochs", "lr", "optimizer", "dim", "hidden", "seed")))
-        _, trace_path = cached_trace(config)
-    options = scene_options(o["no_captions"], o["reading_pace"],
-                            make_voice(o["voice_engine"], o["voice_model"], o["voice_cmd"], o["voice_dir"]), o["title"])
+        _, trace_path = cached_trace(make_config(*(o[k] for k in TRAINING_KEYS)))
+    settings = settings_from(trace_path, o)
     out = writable_folder(o["out"])
-    check_recordings(catalog.LESSON, trace_path, o["aspect"], options)
-    result = render_lesson(
-        catalog.LESSON,
-        trace_path=trace_path,
-        quality=o["quality"],
-        aspect=o["aspect"],
-        media_dir=MEDIA / "manim",
-        out_dir=out,
-        options=options,
-        jobs=jobs or default_jobs(),
+    check_recordings(catalog.LESSON, settings)
+    result = publishing.render_lesson(
+        catalog.LESSON, settings, out_dir=out, media_dir=MEDIA / "manim", jobs=jobs or default_jobs()
     )
     total = sum(duration for _, _, duration in result.chapters)
     reused = f", {len(result.reused)} reused unchanged" if result.reused else ""
@@ -374,37 +478,62 @@ CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most
 
 @cli.command("clips")
 @trace_option
-@click.option("--quality", type=click.Choice(CLIP_QUALITIES), default="1080p30", show_default=True,
-              help="Resolution and frame rate (at most 1080p).")
+@click.option(
+    "--quality",
+    type=click.Choice(CLIP_QUALITIES),
+    default="1080p30",
+    show_default=True,
+    help="Resolution and frame rate (at most 1080p).",
+)
 @render_options
 @voice_options
 @click.option("--title", default=None, help="The lesson's title (on the contact sheet and the first clip).")
-@click.option("--chapter", "chapter_names", multiple=True, metavar="NAME",
-              help="Only this chapter (repeat for more). Default: every chapter.")
+@click.option(
+    "--chapter",
+    "chapter_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this chapter (repeat for more). Default: every chapter.",
+)
 @click.option("--gif", is_flag=True, help="Also a looping GIF of each clip (640 px wide, 12 fps).")
-@click.option("--webm", is_flag=True, help="Also a WebM of each clip with a transparent background (renders again).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Chapters rendered at once.  [default: the number of cores]")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=MEDIA / "clips", show_default=True,
-              help="Folder for the clips.")
-def clips_cmd(trace_file, quality, aspect, no_captions, reading_pace, voice_engine, voice_model, voice_cmd, voice_dir,
-              title, chapter_names, gif, webm, jobs, out):
+@click.option(
+    "--webm", is_flag=True, help="Also a WebM of each clip with a transparent background (renders again)."
+)
+@click.option(
+    "--jobs",
+    type=TYPES["jobs"],
+    default=None,
+    help="Chapters rendered at once.  [default: the number of cores]",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=MEDIA / "clips",
+    show_default=True,
+    help="Folder for the clips.",
+)
+def clips_cmd(trace_file, chapter_names, gif, webm, jobs, out, **given):
     """One clip per beat for slide decks: NN-beat.mp4 (with its narration when voiced) and a PNG of its
     last frame, optionally GIF and transparent WebM, plus notes.md (speaker notes) and index.html."""
-    from scenes.production import default_jobs, render_clips
+    from scenes.publishing.clips import render_clips
+    from scenes.publishing.workers import default_jobs
 
     chapters = [find_chapter(n) for n in chapter_names] or list(catalog.LESSON)
     chapters = [c for c in catalog.LESSON if c in chapters]  # in lesson order, each once
     _, trace_path = resolve_trace(trace_file)
-    options = scene_options(no_captions, reading_pace, make_voice(voice_engine, voice_model, voice_cmd, voice_dir), title)
+    settings = settings_from(trace_path, given)
     out = writable_folder(out)
-    check_recordings(chapters, trace_path, aspect, options)
-    clips = render_clips(chapters, trace_path=trace_path, quality=quality, aspect=aspect, media_dir=MEDIA / "manim",
-                         out_dir=out, options=options, jobs=jobs or default_jobs(), gif=gif, webm=webm)
+    check_recordings(chapters, settings)
+    clips = render_clips(
+        chapters,
+        settings,
+        out_dir=out,
+        media_dir=MEDIA / "manim",
+        jobs=jobs or default_jobs(),
+        gif=gif,
+        webm=webm,
+    )
     click.echo(f"{len(clips)} clips in {out}  (index.html, notes.md)")
-
-
-TRAINING_KEYS = ("sentence", "context", "epochs", "lr", "optimizer", "dim", "hidden", "seed")
 
 
 def merged_settings(config_file: Path | None, given: dict) -> dict:
@@ -412,7 +541,7 @@ def merged_settings(config_file: Path | None, given: dict) -> dict:
     line wins; otherwise the file's value; otherwise the option's default."""
     from click.core import ParameterSource
 
-    from scenes.lessonfile import LessonFileError, load_lesson_file
+    from scenes.publishing.lessonfile import LessonFileError, load_lesson_file
 
     ctx = click.get_current_context()
     from_file = {}
@@ -424,13 +553,17 @@ def merged_settings(config_file: Path | None, given: dict) -> dict:
     if "captions" in from_file:
         from_file["no_captions"] = not from_file.pop("captions")
     typed = {name for name in given if ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE}
-    merged = {name: (value if name in typed or name not in from_file else from_file[name]) for name, value in given.items()}
+    merged = {
+        name: (value if name in typed or name not in from_file else from_file[name])
+        for name, value in given.items()
+    }
     merged["training_given"] = bool(set(TRAINING_KEYS) & (typed | set(from_file)))
     return merged
 
 
 def writable_folder(folder: Path) -> Path:
-    """The output folder, made if needed; one that cannot be written is a usage error now, not after rendering."""
+    """The output folder, made if needed; one that cannot be written is a usage error now, not
+    after rendering."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".nextword-write-test"
@@ -452,7 +585,11 @@ def main(argv=None):
         sys.exit(e.exit_code)
     except OSError as e:
         if e.errno == errno.ENOSPC:
-            click.echo(f"Error: the disk is full ({e.filename or 'while writing'}); files finished before are intact.", err=True)
+            click.echo(
+                f"Error: the disk is full ({e.filename or 'while writing'}); "
+                "files finished before are intact.",
+                err=True,
+            )
         else:
             click.echo(f"Error: {e.strerror or e}{f': {e.filename}' if e.filename else ''}.", err=True)
         sys.exit(1)

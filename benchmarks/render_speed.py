@@ -20,24 +20,22 @@ changed under 5% of a cold render.
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import av
+import numpy as np
 
-import av  # noqa: E402
-import numpy as np  # noqa: E402
-
-from model import TrainConfig  # noqa: E402
-from model.cache import cached_trace  # noqa: E402
-from scenes.catalog import LESSON, find  # noqa: E402
-from scenes.formats import QUALITIES, encoder_options, pixel_size  # noqa: E402
-from scenes.production import default_jobs, render_lesson  # noqa: E402
-from scenes.source import SceneOptions  # noqa: E402
+from model import TrainConfig
+from model.cache import cached_trace
+from render import render_settings
+from scenes.lesson import LESSON, find
+from scenes.publishing.lesson import render_lesson
+from scenes.publishing.workers import default_jobs
+from scenes.rendering.formats import encoder_options, frame_rate, pixel_size
 
 
 def timed(fn):
@@ -47,9 +45,13 @@ def timed(fn):
 
 
 def render(chapters, trace_path, quality, jobs, out_dir, media_dir):
-    return timed(lambda: render_lesson(chapters, trace_path=trace_path, quality=quality, aspect="16:9",
-                                       media_dir=media_dir, out_dir=out_dir, options=SceneOptions(), jobs=jobs,
-                                       progress_stream=open("/dev/null", "w")))
+    settings = render_settings(trace_path, quality=quality)
+    with open(os.devnull, "w") as quiet:
+        return timed(
+            lambda: render_lesson(
+                chapters, settings, out_dir=out_dir, media_dir=media_dir, jobs=jobs, progress_stream=quiet
+            )
+        )
 
 
 def sample_frames(video: Path, count: int) -> list[np.ndarray]:
@@ -68,8 +70,9 @@ def sample_frames(video: Path, count: int) -> list[np.ndarray]:
 
 
 def encoding_floor(frames: list[np.ndarray], n_frames: int, quality: str) -> float:
-    """Seconds PyAV/x264 takes to encode n_frames (cycling through the real frames) at the lesson's settings."""
-    fps = QUALITIES[quality][1]
+    """Seconds PyAV/x264 takes to encode n_frames (cycling through the real frames) at the lesson's
+    settings."""
+    fps = frame_rate(quality)
     width, height = pixel_size(quality, "16:9")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -88,8 +91,12 @@ def encoding_floor(frames: list[np.ndarray], n_frames: int, quality: str) -> flo
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--chapters", type=int, default=len(LESSON), help="render the first N chapters (default all)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--chapters", type=int, default=len(LESSON), help="render the first N chapters (default all)"
+    )
     parser.add_argument("--qualities", default="preview,1080p60")
     parser.add_argument("--skip-jobs", action="store_true", help="skip the --jobs 1 render")
     parser.add_argument("--skip-epochs", action="store_true", help="skip the render-time-vs-epochs check")
@@ -97,14 +104,16 @@ def main(argv=None):
     chapters = LESSON[: args.chapters]
     _, trace_path = cached_trace(TrainConfig())
     jobs = default_jobs()
-    print(f"nextword render benchmark: {len(chapters)} chapters, default trace, {jobs} jobs, "
-          f"{len(__import__('os').sched_getaffinity(0))} cores")
+    print(
+        f"nextword render benchmark: {len(chapters)} chapters, default trace, {jobs} jobs, "
+        f"{len(os.sched_getaffinity(0))} cores"
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cold = {}
         for quality in args.qualities.split(","):
-            fps = QUALITIES[quality][1]
+            fps = frame_rate(quality)
             result, seconds = render(chapters, trace_path, quality, jobs, tmp / quality, tmp / f"m-{quality}")
             duration = sum(d for _, _, d in result.chapters)
             frames = int(round(duration * fps))
@@ -112,28 +121,36 @@ def main(argv=None):
             cold[quality] = (seconds, duration)
             rows.append((quality, duration, frames, seconds, floor))
             print(f"\n{quality}: {duration:.1f} s of video, {frames} frames")
-            print(f"  cold render ({jobs} jobs)   {seconds:7.1f} s   {frames / seconds:6.1f} frames/s   "
-                  f"render/video {seconds / duration:.2f}  ({duration / seconds:.2f}x faster than it plays)")
-            print(f"  encoding floor (x264)    {floor:7.1f} s   {frames / floor:6.1f} frames/s   "
-                  f"render/floor {seconds / floor:.2f}")
-            _, again = timed(lambda: render_lesson(chapters, trace_path=trace_path, quality=quality, aspect="16:9",
-                                                   media_dir=tmp / f"m-{quality}", out_dir=tmp / quality,
-                                                   options=SceneOptions(), jobs=jobs,
-                                                   progress_stream=open("/dev/null", "w")))
-            print(f"  re-run, nothing changed  {again:7.1f} s   {100 * again / seconds:.1f}% of the cold render")
+            print(
+                f"  cold render ({jobs} jobs)   {seconds:7.1f} s   {frames / seconds:6.1f} frames/s   "
+                f"render/video {seconds / duration:.2f}  ({duration / seconds:.2f}x faster than it plays)"
+            )
+            print(
+                f"  encoding floor (x264)    {floor:7.1f} s   {frames / floor:6.1f} frames/s   "
+                f"render/floor {seconds / floor:.2f}"
+            )
+            _, again = render(chapters, trace_path, quality, jobs, tmp / quality, tmp / f"m-{quality}")
+            print(
+                f"  re-run, nothing changed  {again:7.1f} s   {100 * again / seconds:.1f}% of the cold render"
+            )
         if not args.skip_jobs and "preview" in cold:
             _, one = render(chapters, trace_path, "preview", 1, tmp / "jobs1", tmp / "m-jobs1")
-            print(f"\npreview --jobs 1: {one:.1f} s; --jobs {jobs}: {cold['preview'][0]:.1f} s; "
-                  f"speed-up {one / cold['preview'][0]:.2f}x")
+            print(
+                f"\npreview --jobs 1: {one:.1f} s; --jobs {jobs}: {cold['preview'][0]:.1f} s; "
+                f"speed-up {one / cold['preview'][0]:.2f}x"
+            )
         if not args.skip_epochs:
             print("\nrender time against epochs trained (chapter 6, preview, 1 job):")
             for epochs in (30, 120):
                 _, path = cached_trace(TrainConfig(epochs=epochs))
-                result, seconds = render([find("WatchItLearn")], path, "preview", 1, tmp / f"e{epochs}",
-                                         tmp / f"m-e{epochs}")
+                result, seconds = render(
+                    [find("WatchItLearn")], path, "preview", 1, tmp / f"e{epochs}", tmp / f"m-e{epochs}"
+                )
                 duration = result.chapters[0][2]
-                print(f"  {epochs:4d} epochs: {duration:5.1f} s of video in {seconds:5.1f} s "
-                      f"({seconds / duration:.2f} s per second of video)")
+                print(
+                    f"  {epochs:4d} epochs: {duration:5.1f} s of video in {seconds:5.1f} s "
+                    f"({seconds / duration:.2f} s per second of video)"
+                )
 
 
 if __name__ == "__main__":

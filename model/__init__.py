@@ -10,7 +10,15 @@ from model.config import TrainConfig
 from model.data import Dataset, build_dataset, tokenize
 from model.network import Params, backward, forward, init_params
 from model.trace import SCHEMA_VERSION, Trace, TraceError, load_trace, save_trace
-from model.train import train
+
+
+def __getattr__(name):
+    """`train` (model.training) is imported on first use: scenes read traces, never train."""
+    if name == "train":
+        from model.training import train
+
+        return train
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
 
 __all__ = [
     "SCHEMA_VERSION",

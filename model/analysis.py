@@ -130,7 +130,15 @@ def evaluate(trace: Trace, epoch: int, words: list[str]) -> list[Guess]:
         probs = forward(params, np.array([ctx])).probs[0]
         best = int(np.argmax(probs))
         truth = stoi[words[i]]
-        out.append(Guess([trace.input_word(t) for t in ctx], words[i], trace.vocab[best], float(probs[best]), float(probs[truth])))
+        out.append(
+            Guess(
+                [trace.input_word(t) for t in ctx],
+                words[i],
+                trace.vocab[best],
+                float(probs[best]),
+                float(probs[truth]),
+            )
+        )
     return out
 
 

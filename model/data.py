@@ -114,7 +114,10 @@ def best_probabilities(data: Dataset) -> np.ndarray:
     for ctx, tgt in zip(data.contexts, data.targets):
         counts[tuple(ctx)][int(tgt)] += 1
     return np.array(
-        [counts[tuple(c)][int(t)] / sum(counts[tuple(c)].values()) for c, t in zip(data.contexts, data.targets)]
+        [
+            counts[tuple(c)][int(t)] / sum(counts[tuple(c)].values())
+            for c, t in zip(data.contexts, data.targets)
+        ]
     )
 
 

@@ -7,21 +7,33 @@ from model.config import LIMITS, TrainConfig
 
 LR_SMALL_FACTOR = 0.1  # "too small": a tenth of the main learning rate
 LR_LARGE_FACTOR = 500.0  # "too large": enough to make training unstable (with Adam, 5.0 for the default 0.01)
+LR_TOO_SMALL, LR_TOO_LARGE, CONTEXT_ONE = "too small", "too large", "context 1"  # the runs' names
 
 
 def learning_rate_runs(config: TrainConfig) -> dict[str, TrainConfig]:
     """Three runs that differ only in learning rate: too small, the main one, too large."""
     low, high = LIMITS["lr"]
     return {
-        "too small": config.replace(lr=max(low, config.lr * LR_SMALL_FACTOR)),
+        LR_TOO_SMALL: config.replace(lr=max(low, config.lr * LR_SMALL_FACTOR)),
         "just right": config,
-        "too large": config.replace(lr=min(high, config.lr * LR_LARGE_FACTOR)),
+        LR_TOO_LARGE: config.replace(lr=min(high, config.lr * LR_LARGE_FACTOR)),
     }
 
 
 def context_one_run(config: TrainConfig) -> TrainConfig:
     """The same run with only one word of context (for "why context matters")."""
     return config.replace(context=1)
+
+
+def comparison_runs(config: TrainConfig) -> dict[str, TrainConfig]:
+    """Every extra run the lesson shows beside the main one, by name: the learning rate too
+    small and too large, and one word of context."""
+    rates = learning_rate_runs(config)
+    return {
+        LR_TOO_SMALL: rates[LR_TOO_SMALL],
+        LR_TOO_LARGE: rates[LR_TOO_LARGE],
+        CONTEXT_ONE: context_one_run(config),
+    }
 
 
 def rearranged(words: list[str]) -> list[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,8 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from model.config import TrainConfig
-from model.data import START, build_dataset, loss_floor, split_sentences
-from model.files import atomic_path
+from model.data import START, Dataset, build_dataset, loss_floor, split_sentences
 from model.network import PARAM_NAMES, Params
 
 SCHEMA_VERSION = 1
@@ -46,7 +46,9 @@ class TraceError(ValueError):
     """A trace file is missing, unreadable or inconsistent. The message is one sentence."""
 
 
-def convergence_epoch(mean_loss: np.ndarray, floor: float, fraction: float = CONVERGED_FRACTION) -> int | None:
+def convergence_epoch(
+    mean_loss: np.ndarray, floor: float, fraction: float = CONVERGED_FRACTION
+) -> int | None:
     """First epoch e with mean_loss[0] - mean_loss[e] >= fraction * (mean_loss[0] - floor), or None."""
     return _first(mean_loss[0] - mean_loss >= fraction * (mean_loss[0] - floor))
 
@@ -138,8 +140,10 @@ class Trace:
         epoch = int(self.arrays["step_epoch"][step])
         first = self.step_of(epoch, 0)
         return Params(
-            **{k: self.arrays[f"param_{k}"][epoch - 1] + self.arrays[f"update_{k}"][first:step].sum(axis=0)
-               for k in PARAM_NAMES}
+            **{
+                k: self.arrays[f"param_{k}"][epoch - 1] + self.arrays[f"update_{k}"][first:step].sum(axis=0)
+                for k in PARAM_NAMES
+            }
         )
 
     def params_after_step(self, step: int) -> Params:
@@ -151,12 +155,29 @@ class Trace:
         """The training text as words, one list per sentence."""
         return split_sentences(self.config.sentence)
 
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The training pairs the run was trained on (rebuilt from its config; validate() checks
+        that they match the stored ones)."""
+        return build_dataset(self.config.sentence, self.config.context)
+
     def input_word(self, token_id: int) -> str:
-        return START if token_id == self.V else self.vocab[token_id]
+        """The word of an input token id (id V is the start token)."""
+        return self.dataset.input_word(token_id)
 
     def pair_words(self, p: int) -> tuple[list[str], str]:
         """(context words, right next word) of pair p."""
-        return [self.input_word(int(t)) for t in self.contexts[p]], self.vocab[int(self.targets[p])]
+        return self.dataset.pair_words(p)
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """(N, V+1, d) the embedding table at every epoch; row V is the start token's vector."""
+        return self.arrays["param_E"]
+
+    @cached_property
+    def embedding_scale(self) -> float:
+        """The largest |value| in any embedding at any epoch: one colour scale for the whole run."""
+        return float(np.abs(self.embeddings).max())
 
     # ---- derived facts the narration quotes ---------------------------------
     @property
@@ -167,7 +188,7 @@ class Trace:
     @cached_property
     def loss_floor(self) -> float:
         """The lowest mean loss any model can reach on this data (0 if every context is unambiguous)."""
-        return loss_floor(build_dataset(self.config.sentence, self.config.context))
+        return loss_floor(self.dataset)
 
     @property
     def parameters(self) -> int:
@@ -279,7 +300,7 @@ class Trace:
             if not np.isfinite(self.arrays[name]).all():
                 raise TraceError(f"the array {name!r} holds values that are not finite numbers.")
         try:
-            data = build_dataset(self.config.sentence, self.config.context)
+            data = self.dataset
         except ValueError as e:
             raise TraceError(f"its sentence cannot be trained on: {e}") from None
         if data.itos != self.vocab:
@@ -294,9 +315,16 @@ class Trace:
         if len(self.arrays["step_epoch"]) != (self.n_epochs - 1) * self.P:
             raise TraceError("its number of update steps does not match its epochs and pairs.")
         if self.n_epochs > 1:
-            per_epoch = {k: self.arrays[f"update_{k}"].reshape(self.n_epochs - 1, self.P, *self.arrays[f"update_{k}"].shape[1:]).sum(axis=1) for k in PARAM_NAMES}
+            per_epoch = {
+                k: self.arrays[f"update_{k}"]
+                .reshape(self.n_epochs - 1, self.P, *self.arrays[f"update_{k}"].shape[1:])
+                .sum(axis=1)
+                for k in PARAM_NAMES
+            }
             for k in PARAM_NAMES:
-                if not np.allclose(self.arrays[f"param_{k}"][1:], self.arrays[f"param_{k}"][:-1] + per_epoch[k], atol=1e-9):
+                if not np.allclose(
+                    self.arrays[f"param_{k}"][1:], self.arrays[f"param_{k}"][:-1] + per_epoch[k], atol=1e-9
+                ):
                     raise TraceError(f"its recorded updates of {k} do not add up to its epoch-end weights.")
         probs = self.probs
         if (probs < 0).any() or (probs > 1).any() or not np.allclose(probs.sum(axis=2), 1.0, atol=1e-6):
@@ -318,8 +346,16 @@ def save_trace(trace: Trace, path: str | os.PathLike) -> Path:
         "diverged_epoch": trace.diverged_epoch,
         "facts": trace.facts(),
     }
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez_compressed(fh, meta=np.array(json.dumps(meta, ensure_ascii=False)), **trace.arrays)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez_compressed(fh, meta=np.array(json.dumps(meta, ensure_ascii=False)), **trace.arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -363,8 +399,14 @@ def _load(path: Path) -> Trace:
     trace.validate()
     stored = meta.get("facts", {})
     for key, value in trace.facts().items():
-        if key in stored and stored[key] != value and not (
-            isinstance(value, float) and isinstance(stored[key], float) and math.isclose(value, stored[key])
+        if (
+            key in stored
+            and stored[key] != value
+            and not (
+                isinstance(value, float)
+                and isinstance(stored[key], float)
+                and math.isclose(value, stored[key])
+            )
         ):
             raise TraceError(f"its recorded {key} ({stored[key]}) does not match its data ({value}).")
     return trace

@@ -1,11 +1,26 @@
-"""Shared fixtures. Tiers: fast math/trace/CLI tests; scenes built under dry run;
-a few real low-resolution renders (marked `render`)."""
+"""Shared fixtures, and the tiers: a test's folder is its tier (and its pytest marker).
+
+    tests/fast/    math, trace, CLI, formatting, structure: seconds   (-m fast)
+    tests/scenes/  every chapter built under a dry run, layout checks  (-m scenes)
+    tests/render/  real low-resolution renders checked with PyAV      (-m render)
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from model import TrainConfig, save_trace, train
+
+TIERS = ("fast", "scenes", "render")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        tier = Path(str(item.fspath)).parent.name
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +62,16 @@ def isolated_cache(tmp_path_factory, monkeypatch):
     cache = tmp_path_factory.getbasetemp() / "trace-cache"
     monkeypatch.setattr(model.cache, "DEFAULT_CACHE_DIR", cache)
     monkeypatch.setenv("NEXTWORD_CACHE", str(cache))  # for worker processes too
+
+
+@pytest.fixture()
+def settings_for():
+    """settings_for(trace_file, **options): RenderSettings for a trace, its comparison runs
+    resolved as the CLI resolves them (trained into the temporary cache when missing)."""
+    import render
+
+    def make(trace_file, **options):
+        options.setdefault("quality", "preview")
+        return render.render_settings(Path(trace_file), **options)
+
+    return make

@@ -1,0 +1,89 @@
+"""The word vectors as points on a fixed 2-D map, at any epoch of the run."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Dot,
+    RoundedRectangle,
+    VGroup,
+)
+
+from scenes.kit import style
+from scenes.kit.text import GlyphNumber, text
+
+
+class WordMap(VGroup):
+    """The word vectors as points on a fixed 2-D map.
+
+    positions: (N, V, 2) every word's projected position at every epoch; the
+    scale is fixed from all of them, so a point moves only when its vector does.
+    """
+
+    def __init__(self, positions, words, colors, *, width: float, height: float,
+                 label_size: float = style.LABEL_SIZE):
+        super().__init__()
+        self.positions = np.asarray(positions, dtype=float)
+        lo = self.positions.reshape(-1, 2).min(axis=0)
+        hi = self.positions.reshape(-1, 2).max(axis=0)
+        self.center_data = (lo + hi) / 2
+        span = np.maximum(hi - lo, 1e-6)
+        self.unit = min(width * 0.8 / span[0], height * 0.8 / span[1])
+        self.frame = RoundedRectangle(width=width, height=height, corner_radius=0.15,
+                                      stroke_color=style.MUTED, stroke_width=1, stroke_opacity=0.5,
+                                      fill_color=style.PANEL, fill_opacity=0.5)
+        self.dots = VGroup(*[Dot(radius=0.08, color=c) for c in colors])
+        self.labels = VGroup(*[text(w, label_size, c) for w, c in zip(words, colors)])
+        slots = len(str(len(self.positions) - 1))
+        self.epoch_number = GlyphNumber("0", style.SMALL_SIZE, style.MUTED, slots=slots)
+        self.epoch_label = VGroup(text("epoch", style.SMALL_SIZE, style.MUTED), self.epoch_number)
+        self.epoch_label.arrange(RIGHT, buff=0.12)
+        self.epoch_label.next_to(self.frame.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)
+        self.add(self.frame, self.dots, self.labels, self.epoch_label)
+        self.set_epoch(0)
+
+    def to_frame(self, xy) -> np.ndarray:
+        c = self.frame.get_center()
+        d = (np.asarray(xy) - self.center_data) * self.unit
+        return np.array([c[0] + d[0], c[1] + d[1], 0.0])
+
+    def set_epoch(self, t: float):
+        """Points at epoch t (between two epochs: on the straight line joining them)."""
+        lo = int(np.floor(t))
+        hi = min(lo + 1, len(self.positions) - 1)
+        xy = self.positions[lo] * (1 - (t - lo)) + self.positions[hi] * (t - lo)
+        self.epoch_number.set_text(str(lo))
+        placed = [_bounds(self.epoch_label)]
+        for dot, label, p in zip(self.dots, self.labels, xy):
+            dot.move_to(self.to_frame(p))
+            for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
+                label.next_to(dot, direction, buff=0.08)
+                free = not any(_overlap(_bounds(label), other) for other in placed)
+                if free:
+                    break
+            # Crowded: the dot keeps its colour, the label steps aside rather than cover another.
+            label.set_opacity(1.0 if free else 0.0)
+            placed += ([_bounds(label)] if free else []) + [_bounds(dot)]
+        return self
+
+
+def full_map(scene) -> WordMap:
+    """The word map as a beat's whole content: centred, as big as the frame allows (4 by 3 at most),
+    from `scene.get_word_map` (every epoch's positions)."""
+    lay = scene.layout
+    w = lay.safe_width * (0.9 if lay.portrait else 0.6)
+    return scene.get_word_map(w, min(lay.content_height * 0.95, w * 0.75)).move_to(lay.content_center)
+
+
+def _bounds(mob) -> tuple[float, float, float, float]:
+    return mob.get_left()[0], mob.get_bottom()[1], mob.get_right()[0], mob.get_top()[1]
+
+
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+

@@ -1,0 +1,97 @@
+"""A lesson file: everything a teacher sets for one lesson, in TOML, kept beside the course.
+
+    render.py lesson --config lesson.toml
+
+Each key maps onto one command-line option; options given on the command line win over
+the file. Unknown keys and wrong types are errors that name the key. See
+examples/lesson.toml for every key.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+import click
+
+from scenes.publishing.options import TYPES, describe, python_kinds
+
+
+class LessonFileError(ValueError):
+    """The lesson file is unreadable or has a bad key: one sentence naming the file and the key."""
+
+
+# key in the file -> the option it sets (see scenes.publishing.options.TYPES for its type)
+KEYS = {
+    "title": "title",
+    "sentence": "sentence",
+    "training.context": "context",
+    "training.epochs": "epochs",
+    "training.lr": "lr",
+    "training.optimizer": "optimizer",
+    "training.dim": "dim",
+    "training.hidden": "hidden",
+    "training.seed": "seed",
+    "voice.engine": "voice_engine",
+    "voice.model": "voice_model",
+    "voice.command": "voice_cmd",
+    "voice.directory": "voice_dir",
+    "output.out": "out",
+    "output.quality": "quality",
+    "output.aspect": "aspect",
+    "output.captions": "captions",
+    "output.reading_pace": "reading_pace",
+}
+
+
+def _flatten(table: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def _typed(key: str, value, kind: click.ParamType):
+    """The value checked and converted by the option's own click type; LessonFileError names the key."""
+    if not isinstance(value, python_kinds(kind)) or (isinstance(value, bool) and kind is not click.BOOL):
+        raise LessonFileError(f"{key} must be {describe(kind)}, got {value!r}.")
+    try:
+        return kind.convert(value, None, None)
+    except click.BadParameter as e:
+        detail = e.message if e.message.startswith("must") else f"must be {describe(kind)}, got {value!r}."
+        raise LessonFileError(f"{key} {detail}") from None
+
+
+def load_lesson_file(path: Path) -> dict:
+    """The file's settings as {option name: value}; relative paths are relative to the file."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise LessonFileError(f"{path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise LessonFileError(f"{path} cannot be read ({type(e).__name__}).") from None
+    except tomllib.TOMLDecodeError as e:
+        raise LessonFileError(f"{path} is not valid TOML: {e}.") from None
+    settings = {}
+    for key, value in _flatten(data).items():
+        if key not in KEYS:
+            raise LessonFileError(f"{path}: unknown key {key!r} (known keys: {', '.join(KEYS)}).")
+        option = KEYS[key]
+        try:
+            value = _typed(key, value, TYPES[option])
+        except LessonFileError as e:
+            raise LessonFileError(f"{path}: {e}") from None
+        if isinstance(value, Path) and not value.is_absolute():  # relative to the file
+            value = path.parent / value
+        settings[option] = value
+    return settings
