@@ -130,25 +130,26 @@ def voice_options(fn):
         "--voice-model",
         type=TYPES["voice_model"],
         default=None,
-        help="The Piper voice model (.onnx) for --voice piper.",
+        help="Another Piper voice model (.onnx, with its .json beside it) instead of the bundled one.",
     )(fn)
     fn = click.option(
         "--voice",
         "voice_engine",
         type=TYPES["voice_engine"],
-        default="none",
-        show_default=True,
-        help="Who reads the narration: nobody (captions only), espeak-ng, or Piper.",
+        default=None,
+        help="Who reads the narration: Piper's natural voice (bundled), espeak-ng, or nobody "
+        "(captions only).  [default: piper]",
     )(fn)
     return fn
 
 
 def make_voice(voice_engine, voice_model, voice_cmd, voice_dir) -> Voice:
-    """The voice asked for; conflicting or unusable choices are usage errors."""
+    """The voice asked for (Piper's bundled voice unless another is chosen); conflicting or
+    unusable choices are usage errors."""
     chosen = [
         name
         for name, on in (
-            ("--voice " + voice_engine, voice_engine != "none"),
+            (f"--voice {voice_engine}", voice_engine not in (None, "none")),
             ("--voice-cmd", voice_cmd),
             ("--voice-dir", voice_dir),
         )
@@ -156,16 +157,14 @@ def make_voice(voice_engine, voice_model, voice_cmd, voice_dir) -> Voice:
     ]
     if len(chosen) > 1:
         raise click.UsageError(f"choose one voice, not {' and '.join(chosen)}.")
-    if voice_engine == "piper" and voice_model is None:
-        raise click.UsageError("--voice piper needs --voice-model FILE.onnx.")
-    if voice_model is not None and voice_engine != "piper":
+    if voice_model is not None and (voice_cmd or voice_dir or voice_engine not in (None, "piper")):
         raise click.UsageError("--voice-model goes with --voice piper.")
     if voice_cmd:
         voice = Voice(engine="command", command=voice_cmd)
     elif voice_dir:
         voice = Voice(engine="recordings", directory=str(voice_dir.resolve()))
-    elif voice_engine == "piper":
-        voice = Voice(engine="piper", model=str(voice_model.resolve()))
+    elif voice_engine in (None, "piper"):
+        voice = Voice(engine="piper", model=str(voice_model.resolve()) if voice_model else "")
     else:
         voice = Voice(engine=voice_engine)
     try:

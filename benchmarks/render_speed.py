@@ -10,7 +10,9 @@ duration, the encoding floor (PyAV/x264 encoding the same number of real frames 
 lesson at the same settings, measured here in the same run) and the render's ratio to
 it. Then: the speed-up of --jobs 2 over --jobs 1 (preview), the time of a re-run with
 nothing changed, and how the render time follows the video's length, not the epochs
-trained (chapter 6 rendered from runs of two lengths).
+trained (chapter 6 rendered from runs of two lengths). Then the voice: seconds of speech
+the bundled Piper voice makes per second of synthesis, and what speaking adds to a cold
+render (--voice-quality, default 1080p60; the lessons above are silent).
 
 Targets on a 2-core machine: preview at least 3x faster than it plays; 1080p60 within
 1.5x of its encoding floor; --jobs 2 at least 1.3x over --jobs 1; a re-run with nothing
@@ -32,6 +34,7 @@ import numpy as np
 from model import TrainConfig
 from model.cache import cached_trace
 from render import render_settings
+from scenes.kit.voice import Voice
 from scenes.lesson import LESSON, find
 from scenes.publishing.lesson import render_lesson
 from scenes.publishing.workers import default_jobs
@@ -44,14 +47,27 @@ def timed(fn):
     return value, time.perf_counter() - start
 
 
-def render(chapters, trace_path, quality, jobs, out_dir, media_dir):
-    settings = render_settings(trace_path, quality=quality)
+def render(chapters, trace_path, quality, jobs, out_dir, media_dir, voice=Voice(), speech_dir=None):
+    settings = render_settings(trace_path, quality=quality, voice=voice)
+    if speech_dir is not None:
+        settings = settings.replace(speech_dir=speech_dir)
     with open(os.devnull, "w") as quiet:
         return timed(
             lambda: render_lesson(
                 chapters, settings, out_dir=out_dir, media_dir=media_dir, jobs=jobs, progress_stream=quiet
             )
         )
+
+
+def speech_speed(chapters, trace_path, speech_dir: Path) -> tuple[int, float, float]:
+    """Every line of the chapters spoken by the default voice into an empty speech cache:
+    (lines, seconds of speech, seconds of synthesis)."""
+    from scenes.rendering.chapter import render_chapter
+
+    settings = render_settings(trace_path, voice=Voice(engine="piper")).replace(speech_dir=speech_dir)
+    made = [render_chapter(c, settings, media_dir=speech_dir / "m", dry_run=True).synthesis for c in chapters]
+    lines, speech, busy = (sum(column) for column in zip(*made))
+    return lines, speech, busy
 
 
 def sample_frames(video: Path, count: int) -> list[np.ndarray]:
@@ -100,6 +116,11 @@ def main(argv=None):
     parser.add_argument("--qualities", default="preview,1080p60")
     parser.add_argument("--skip-jobs", action="store_true", help="skip the --jobs 1 render")
     parser.add_argument("--skip-epochs", action="store_true", help="skip the render-time-vs-epochs check")
+    parser.add_argument(
+        "--voice-quality",
+        default="1080p60",
+        help="the quality at which the voice's cost is measured ('' to skip)",
+    )
     args = parser.parse_args(argv)
     chapters = LESSON[: args.chapters]
     _, trace_path = cached_trace(TrainConfig())
@@ -133,6 +154,36 @@ def main(argv=None):
             print(
                 f"  re-run, nothing changed  {again:7.1f} s   {100 * again / seconds:.1f}% of the cold render"
             )
+        if args.voice_quality:
+            lines, speech, busy = speech_speed(chapters, trace_path, tmp / "speech-alone")
+            print(
+                f"\nspeech (Piper, bundled voice): {lines} lines, {speech:.1f} s of speech synthesised in "
+                f"{busy:.1f} s: {speech / busy:.1f} s of speech per second of synthesis"
+            )
+            quality = args.voice_quality
+            result, voiced = render(
+                chapters,
+                trace_path,
+                quality,
+                jobs,
+                tmp / f"voiced-{quality}",
+                tmp / f"m-voiced-{quality}",
+                voice=Voice(engine="piper"),
+                speech_dir=tmp / "speech-voiced",
+            )
+            duration = sum(d for _, _, d in result.chapters)
+            print(
+                f"{quality} cold, voiced (speech made in the same run): {voiced:.1f} s "
+                f"for {duration:.1f} s of video ({voiced / duration:.2f} s per second of video)"
+            )
+            if quality in cold:
+                silent, silent_duration = cold[quality]
+                print(
+                    f"  silent: {silent:.1f} s for {silent_duration:.1f} s of video "
+                    f"({silent / silent_duration:.2f} s per second); the voice adds "
+                    f"{voiced / duration - silent / silent_duration:+.2f} s per second of video "
+                    f"({100 * (voiced / duration) / (silent / silent_duration) - 100:+.0f}%)"
+                )
         if not args.skip_jobs and "preview" in cold:
             _, one = render(chapters, trace_path, "preview", 1, tmp / "jobs1", tmp / "m-jobs1")
             print(

@@ -102,7 +102,8 @@ class WatchItLearn(LessonScene):
         tr, small = self.trace, style.LABEL_SIZE
         self.curve = LossCurve(tr.mean_loss, width=width, height=height * 0.8, baseline=tr.random_baseline)
         self.curve.move_to(center + UP * height * 0.02)
-        self.epoch_number = GlyphNumber("0", small, style.INK, slots=len(str(tr.last_epoch)))
+        digits = len(str(tr.last_epoch))  # right-aligned in its slots, so "150" never runs into its neighbour
+        self.epoch_number = GlyphNumber(f"{0:>{digits}}", small, style.INK, slots=digits)
         self.loss_number = GlyphNumber(loss_value(tr.mean_loss[0], 3), small, style.ACCENT, slots=7)
         self.readout = VGroup(text("epoch", small, style.MUTED), self.epoch_number,
                               text("mean loss", small, style.MUTED), self.loss_number)

@@ -18,7 +18,7 @@ from scenes.kit import style
 from scenes.kit.cells import word_chip
 from scenes.kit.narration import Narrator
 from scenes.kit.text import fit_width, text
-from scenes.kit.voice import Speaker, silence
+from scenes.kit.voice import Speaker
 from scenes.lesson import chapter_number
 from scenes.rendering.settings import RenderSettings
 
@@ -180,10 +180,6 @@ class LessonScene(Scene):
 
     def tear_down(self):
         self._end_beat()
-        if self.speaker is not None:  # the sound track runs to the last frame, so chapters join in sync
-            frame = 1 / config.frame_rate
-            silent = silence(Path(self.settings.speech_dir) / "silence-frame.wav", frame)
-            self.add_sound(str(silent), time_offset=-frame)
         super().tear_down()
 
     def beat_id(self, beat: str) -> str:

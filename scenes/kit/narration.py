@@ -1,10 +1,10 @@
 """Narration: the one place a beat's line goes.
 
 `with scene.say(text) as line:` puts the line on screen as a caption (unless
-captions are off), records it as a Manim subcaption (so an .srt comes out with
-the video), and holds the beat until the line has had time to be read: the
-animations inside the block play first, then the scene waits for whatever
-reading time is left. `line.duration` is the time the line needs, for
+captions are off), records it (its spoken clip and start time: rendering puts the
+clips on the sound track, scenes.rendering.audio), and holds the beat until the
+line has been spoken or has had time to be read: the animations inside the block
+play first, then the scene waits for whatever time is left. `line.duration` is the time the line needs, for
 animations that should stretch over it.
 """
 
@@ -57,7 +57,6 @@ class Narrator:
 
             line.audio, line.audio_duration = str(clip), wav_duration(clip)
             line.duration = max(2.0, line.audio_duration + SPEECH_PAUSE)  # the picture waits for the voice
-            scene.add_sound(str(clip))
         self.lines.append(line)
         if self.captions:
             self._show_caption(content)

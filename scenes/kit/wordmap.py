@@ -58,11 +58,14 @@ class WordMap(VGroup):
         xy = self.positions[lo] * (1 - (t - lo)) + self.positions[hi] * (t - lo)
         self.epoch_number.set_text(str(lo))
         placed = [_bounds(self.epoch_label)]
+        x0, y0, x1, y1 = _bounds(self.frame)
         for dot, label, p in zip(self.dots, self.labels, xy):
             dot.move_to(self.to_frame(p))
             for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
                 label.next_to(dot, direction, buff=0.08)
-                free = not any(_overlap(_bounds(label), other) for other in placed)
+                lx0, ly0, lx1, ly1 = _bounds(label)
+                inside = x0 <= lx0 and lx1 <= x1 and y0 <= ly0 and ly1 <= y1
+                free = inside and not any(_overlap(_bounds(label), other) for other in placed)
                 if free:
                     break
             # Crowded: the dot keeps its colour, the label steps aside rather than cover another.

@@ -17,9 +17,9 @@ import av
 
 from scenes.files import atomic_path, write_text
 from scenes.lesson import Chapter
-from scenes.publishing.join import MP4_OPTIONS
 from scenes.publishing.manifest import render_settings, write_manifest
 from scenes.publishing.workers import STATE_DIR, render_chapters
+from scenes.rendering.formats import MP4_OPTIONS
 from scenes.rendering.settings import RenderSettings
 
 GIF_WIDTH = 640  # pixels: GIFs are big, so they are drawn small

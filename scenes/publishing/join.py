@@ -9,19 +9,8 @@ from pathlib import Path
 import av
 
 from scenes.files import atomic_path
-
-
-def video_duration(path: Path) -> float:
-    with av.open(str(path)) as c:
-        stream = c.streams.video[0]
-        if stream.duration is not None:
-            return float(stream.duration * stream.time_base)
-        return float(c.duration / av.time_base)
-
-
-# The index (moov) first, so players and YouTube start before the whole file arrives; negative
-# composition offsets instead of an edit list (B-frames), so the duration is exact everywhere.
-MP4_OPTIONS = {"movflags": "+faststart+negative_cts_offsets", "use_editlist": "0"}
+from scenes.rendering.audio import video_duration
+from scenes.rendering.formats import MP4_OPTIONS
 
 
 def concat_videos(inputs: list[Path], dest: Path, chapters: list[tuple[str, float]] | None = None) -> Path:

@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from scenes.files import atomic_path, file_digest, write_text
 from scenes.kit.voice import Voice
 from scenes.lesson import Chapter, chapter_number
@@ -19,6 +21,7 @@ from scenes.publishing.manifest import render_settings, write_manifest
 from scenes.publishing.script import script_markdown
 from scenes.publishing.workers import STATE_DIR, ChapterRecord, render_chapters
 from scenes.publishing.youtube import chapters_text, description_text, lesson_summary, youtube_chapters
+from scenes.rendering.audio import decoded_sound, integrated_loudness
 from scenes.rendering.settings import RenderSettings
 from scenes.rendering.subtitles import read_srt, shifted, write_srt, write_vtt
 
@@ -73,6 +76,33 @@ def _remember(state: Path, key: str) -> None:
     write_text(state, json.dumps({"key": key}))
 
 
+def _remembered(state: Path, key: str, video: Path) -> dict | None:
+    """The last join's record ({"key", "audio"}) if it made `video` with this key, else None."""
+    try:
+        last = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return last if last.get("key") == key and video.is_file() and "audio" in last else None
+
+
+def sound_facts(video: Path) -> dict | None:
+    """The sound track as the manifest reports it: codec, rate, channels, bit rate, and loudness
+    measured on the decoded track (ITU-R BS.1770 integrated loudness, sample peak). None if silent."""
+    import av
+
+    with av.open(str(video)) as c:
+        if not c.streams.audio:
+            return None
+        stream = c.streams.audio[0]
+        codec = stream.codec_context
+        facts = {"codec": f"{codec.name} {codec.profile}", "sample_rate": stream.rate,
+                 "channels": stream.channels, "bit_rate": stream.bit_rate}
+    samples = decoded_sound(video)
+    peak = float(np.abs(samples).max()) if len(samples) else 0.0
+    return {**facts, "integrated_lufs": round(integrated_loudness(samples), 2),
+            "sample_peak_dbfs": round(20 * np.log10(max(peak, 1e-9)), 2)}
+
+
 def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_dir: Path) -> LessonResult:
     """Join the chapters; write the lesson's subtitles, script, chapters, description, thumbnail, manifest."""
     trace = settings.load_trace()
@@ -86,8 +116,10 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
     video = out_dir / "lesson.mp4"
     state = out_dir / STATE_DIR / "lesson.json"
     lesson_key = hashlib.sha256(json.dumps([r.key for r in records] + [title]).encode()).hexdigest()
-    if not _unchanged(state, lesson_key, video):
+    last = _remembered(state, lesson_key, video)
+    if last is None:
         concat_videos(clips, video, chapters=markers)
+    sound = sound_facts(video) if last is None else last["audio"]
     made = [dict(path=video, kind="lesson video", duration=round(total, 3))]
     cues = [
         cue
@@ -138,6 +170,7 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
                 made.append(dict(path=out_dir / f, kind=kind, duration=round(duration, 3)))
     facts = render_settings(
         settings,
+        audio=sound,
         trace={"file": str(settings.trace), "config": asdict(trace.config)},
         chapters=[
             {"title": c.title, "start": round(o, 3), "duration": round(d, 3)}
@@ -145,7 +178,7 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
         ],
     )
     write_manifest(out_dir / "manifest.json", made, facts)
-    _remember(state, lesson_key)
+    write_text(state, json.dumps({"key": lesson_key, "audio": sound}))
     return LessonResult(
         video=video,
         subtitles=subtitles,

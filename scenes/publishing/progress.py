@@ -71,6 +71,13 @@ class LessonProgress:
         self.frames[index] = frames
         self._update()
 
+    def speech_done(self, lines: int, speech_seconds: float, busy_seconds: float, seconds: float) -> None:
+        """The narration of every chapter to render is spoken (or was cached): one line."""
+        made = "every line cached"
+        if lines:
+            made = f"{lines} lines, {speech_seconds:.0f} s of speech, made in {busy_seconds:.0f} s of work"
+        self.console.print(f"speech: {made} ({seconds:.0f} s)", markup=False, soft_wrap=True)
+
     def chapter_done(self, index: int, name: str, frames: int, seconds: float) -> None:
         """A finished chapter: one line above the bar (or in the log)."""
         self.frames[index] = self.expected[index] = frames

@@ -135,6 +135,16 @@ def render_chapter_job(job: ChapterJob) -> dict:
     return asdict(record)
 
 
+def speak_chapter_job(job: ChapterJob) -> tuple[int, float, float]:
+    """Synthesise (or find cached) every line of one chapter before it is rendered: the chapter is
+    built without drawing, its narration spoken. Returns (lines synthesised now, seconds of speech
+    they make, seconds spent)."""
+    from scenes.rendering.chapter import render_chapter
+
+    _report("speaking", job.index)
+    return render_chapter(job.chapter, job.settings, media_dir=job.media_dir, dry_run=True).synthesis
+
+
 # ---- records --------------------------------------------------------------------------
 def record_path(out_dir: Path, chapter_name: str, chapter_dir: str) -> Path:
     """Where a chapter's record lives: OUT/.nextword/<chapter_dir>/<Chapter>.json."""
@@ -234,7 +244,7 @@ def render_chapters(
             if on_event is not None:
                 on_event(kind, index, value)
 
-        for record in _render_all(todo, jobs, heard):
+        for record in _render_all(todo, jobs, heard, progress):
             save_record(out_dir, record)
             records[record.name] = record
             progress.chapter_done(record.index, record.name, record.frames, record.render_seconds)
@@ -243,8 +253,10 @@ def render_chapters(
     return [records[c.name] for c in chapters], [c.name for c in chapters if c.name in drawn]
 
 
-def _render_all(todo: list[ChapterJob], jobs: int, heard):
-    """Render the jobs in a pool of worker processes; yields each ChapterRecord as it finishes."""
+def _render_all(todo: list[ChapterJob], jobs: int, heard, progress: LessonProgress):
+    """Render the jobs in a pool of worker processes; yields each ChapterRecord as it finishes.
+    A synthesised voice first speaks every chapter's lines, chapters in parallel, so no frame
+    waits for speech."""
     if not todo:
         return
     context = multiprocessing.get_context("spawn")  # a clean interpreter per worker: manim's config is global
@@ -255,6 +267,13 @@ def _render_all(todo: list[ChapterJob], jobs: int, heard):
         initializer=_init_worker,
         initargs=(events,),
     ) as pool:
+        voice = todo[0].settings.voice
+        if voice.speaks and voice.engine != "recordings":
+            started = time.monotonic()
+            spoken = [future.result() for future in [pool.submit(speak_chapter_job, job) for job in todo]]
+            _drain(events, heard)
+            lines, speech, busy = (sum(column) for column in zip(*spoken))
+            progress.speech_done(lines, speech, busy, time.monotonic() - started)
         pending = {pool.submit(render_chapter_job, job) for job in todo}
         try:
             while pending:

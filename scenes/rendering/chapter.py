@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scenes.files import atomic_path
+from scenes.kit.voice import read_audio
 from scenes.lesson import Chapter
+from scenes.rendering.audio import mux_narration, narration_track, video_duration
 from scenes.rendering.formats import manim_settings, transparent_settings
 from scenes.rendering.settings import RenderSettings
 from scenes.rendering.subtitles import narration_cues, write_srt, write_vtt
@@ -23,6 +25,7 @@ class RenderResult:
     beats: list[str] = field(default_factory=list)
     beat_starts: list[float] = field(default_factory=list)  # scene time at which each beat began
     lines: list = field(default_factory=list)  # NarrationLine of every beat
+    synthesis: tuple = (0, 0.0, 0.0)  # speech made now: (lines, seconds of speech, seconds spent)
 
 
 def checked_manim_config(settings: dict) -> dict:
@@ -101,6 +104,8 @@ def render_chapter(
         scene.render()
         video = None if dry_run else Path(scene.renderer.file_writer.movie_file_path)
         lines = list(scene.narrator.lines)
+        if video is not None and not settings.transparent and any(line.audio for line in lines):
+            video = with_narration(video, lines)
         srt = vtt = None
         if video is not None and lines:  # our cues replace manim's: split short, timed to the speech
             cues = narration_cues(lines)
@@ -114,7 +119,22 @@ def render_chapter(
             beats=list(scene.beats),
             beat_starts=list(scene.beat_starts),
             lines=lines,
+            synthesis=_synthesis(scene.speaker),
         )
+
+
+def _synthesis(speaker) -> tuple:
+    if speaker is None:
+        return (0, 0.0, 0.0)
+    return (speaker.synthesised, speaker.speech_seconds, speaker.busy_seconds)
+
+
+def with_narration(video: Path, lines: list) -> Path:
+    """The chapter's video with its narration as the sound track (AAC, 48 kHz, stereo), as long
+    as the video to the sample: `<name>.voiced.mp4` beside it."""
+    clips = [(line.start, read_audio(Path(line.audio))) for line in lines if line.audio]
+    track = narration_track(clips, video_duration(video))
+    return mux_narration(video, track, video.with_name(f"{video.stem}.voiced.mp4"))
 
 
 def render_stills(

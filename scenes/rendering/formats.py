@@ -90,3 +90,8 @@ def manim_settings(quality: str, aspect: str) -> dict:
         # Overlap encoding with drawing: the next animation is drawn while the last is encoded.
         "max_inflight_encoders": 4,
     }
+
+
+# The index (moov) first, so players and YouTube start before the whole file arrives; negative
+# composition offsets instead of an edit list (B-frames), so the duration is exact everywhere.
+MP4_OPTIONS = {"movflags": "+faststart+negative_cts_offsets", "use_editlist": "0"}

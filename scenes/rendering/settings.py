@@ -74,8 +74,8 @@ class RenderSettings:
         for known, path in self.comparisons:
             if known == name:
                 return load_trace(path)
-        raise TraceError(f"the comparison run {name!r} was not prepared; render through `./nextword`, "
-                         f"or train it first with `./nextword lesson` or `./nextword train`.")
+        raise TraceError(f"the comparison run {name!r} was not prepared: render through `./nextword` "
+                         "(`./nextword scene WhatYouJustSaw` trains the comparison runs once).")
 
     def fingerprint(self) -> dict:
         """What changes the picture or the sound, as plain data (for cache keys): every field

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -61,6 +62,7 @@ def test_the_lesson_is_a_youtube_ready_mp4_with_chapter_markers(lesson):
         assert video.codec_context.pix_fmt == "yuv420p"
         duration = float(video.duration * video.time_base)
         markers = c.chapters()
+        assert not c.streams.audio  # --voice none: a silent, captioned lesson
     boxes = _boxes(result.video)
     assert boxes[b"moov"] < boxes[b"mdat"], "the index must be at the front (fast start)"
     assert b"elst" not in result.video.read_bytes()[boxes[b"moov"] : boxes[b"mdat"]], "no edit list"
@@ -141,21 +143,37 @@ def test_a_second_run_with_nothing_changed_reuses_every_chapter(lesson, small_tr
     assert again.video.stat().st_mtime_ns == video_time  # not even joined again
 
 
-def test_a_voiced_lesson_carries_its_narration_as_aac_48k(small_trace_file, tmp_path):
-    result = _render(
-        small_trace_file,
-        tmp_path / "voiced",
-        jobs=1,
-        chapters=[find("FromGuessingToKnowing")],
-        voice=Voice(engine="espeak"),
-    )
+def test_a_lesson_speaks_with_the_natural_voice_at_minus_16_lufs_in_step_with_its_subtitles(
+    small_trace_file, tmp_path
+):
+    """Three chapters with the default voice (Piper, bundled): AAC-LC 48 kHz stereo at 128 kb/s or
+    more, −16 ±1 LUFS (BS.1770, pyloudnorm) with sample peaks at or under −1 dBFS, the sound as
+    long as the picture, every subtitle cue's speech heard within 0.2 s of its start."""
+    from scenes.rendering.audio import decoded_sound, integrated_loudness
+
+    out = tmp_path / "voiced"
+    result = _render(small_trace_file, out, jobs=2, chapters=LESSON[:3], voice=Voice(engine="piper"))
     with av.open(str(result.video)) as c:
         (audio,) = c.streams.audio
-        assert audio.codec_context.name == "aac" and audio.codec_context.sample_rate == 48000
+        assert (audio.codec_context.name, audio.codec_context.profile) == ("aac", "LC")
+        assert (audio.rate, audio.channels) == (48000, 2) and audio.bit_rate >= 128_000
         video = c.streams.video[0]
-        assert float(audio.duration * audio.time_base) == pytest.approx(
-            float(video.duration * video.time_base), abs=0.1
-        )
+        seconds = float(video.duration * video.time_base)
+        assert float(audio.duration * audio.time_base) == pytest.approx(seconds, abs=1 / 48000)
+    sound = decoded_sound(result.video)
+    assert integrated_loudness(sound) == pytest.approx(-16.0, abs=1.0)
+    assert 20 * np.log10(np.abs(sound).max()) <= -1.0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    reported = manifest["settings"]["audio"]["integrated_lufs"]
+    assert reported == pytest.approx(integrated_loudness(sound), abs=0.01)
+    mono, window = sound[:, 0], 960  # 20 ms
+    cues = read_srt(out / "lesson.srt")
+    assert len(cues) >= 6
+    for cue in cues:
+        start = int(cue.start * 48000)
+        part = mono[start : start + int(0.2 * 48000)]
+        loudest = np.sqrt((part[: len(part) // window * window].reshape(-1, window) ** 2).mean(axis=1)).max()
+        assert 20 * np.log10(loudest) > -40, f"no speech in the 0.2 s after the cue at {cue.start:.2f} s"
 
 
 def test_a_changed_setting_renders_again(small_trace_file, tmp_path):

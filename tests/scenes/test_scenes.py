@@ -310,3 +310,13 @@ def test_hostile_words_are_shown_literally_and_never_reach_latex(tmp_path, monke
     srt = write_srt(cues, tmp_path / "h.srt")
     assert "<b>" not in srt.read_text(encoding="utf-8")  # a zero-width space keeps it from being a tag
     assert " ".join(c.text.replace("\n", " ") for c in read_srt(srt)) == " ".join(HOSTILE)
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+def test_a_long_run_keeps_the_dashboard_readable(aspect, tmp_path):
+    """150 epochs: three-digit epoch numbers keep their place, no text crosses another or a panel."""
+    path = save_trace(train(TrainConfig(epochs=150)), tmp_path / "long-run.npz")
+    _, seen = dry_render(find("WatchItLearn"), path, tmp_path, aspect)
+    for beat, (problems, texts) in seen.items():
+        assert problems == [], f"{aspect} {beat}: {problems}"
+    assert "150" in seen["end"][1]
