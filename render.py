@@ -472,6 +472,37 @@ def lesson_cmd(config_file, jobs, **given):
     click.echo("  chapters/  (one clip per chapter, with subtitles)")
 
 
+@cli.command("page")
+@trace_option
+@click.option("--title", default=None, help="The lesson's title.  [default: the one it was rendered with]")
+@click.option(
+    "--out",
+    type=TYPES["out"],
+    default=MEDIA / "lesson",
+    show_default=True,
+    help="The lesson folder (made by `lesson`): index.html and quiz.md are written there.",
+)
+def page_cmd(trace_file, title, out):
+    """Write the interactive page (index.html: the video, its chapters and transcript, the run to
+    explore, questions) and quiz.md into a lesson folder made by `lesson`."""
+    from scenes.publishing.lesson import rewrite_page
+
+    rendered = {}
+    try:
+        rendered = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["settings"]
+    except (OSError, ValueError, KeyError):
+        pass
+    if trace_file is None and "trace" in rendered:
+        trace_file = Path(rendered["trace"]["file"])
+    _, trace_path = resolve_trace(trace_file)
+    settings = render_settings(trace_path, title=title or rendered.get("title"))
+    try:
+        page, quiz = rewrite_page(out, settings, catalog.LESSON)
+    except FileNotFoundError as e:
+        raise click.UsageError(str(e)) from None
+    click.echo(f"{page}\n{quiz}")
+
+
 CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most 1080p
 
 
@@ -480,9 +511,8 @@ CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most
 @click.option(
     "--quality",
     type=click.Choice(CLIP_QUALITIES),
-    default="1080p30",
-    show_default=True,
-    help="Resolution and frame rate (at most 1080p).",
+    default=None,
+    help="Resolution and frame rate (at most 1080p).  [default: 1080p30; 720p30 with --pptx]",
 )
 @render_options
 @voice_options
@@ -499,6 +529,18 @@ CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most
     "--webm", is_flag=True, help="Also a WebM of each clip with a transparent background (renders again)."
 )
 @click.option(
+    "--pptx",
+    is_flag=True,
+    help="Also lesson.pptx: a PowerPoint deck, a slide per beat playing its clip (with its voice) when "
+    "it opens, the narration as speaker notes.",
+)
+@click.option(
+    "--stills-only",
+    is_flag=True,
+    help="A deck of stills and notes instead, without video (lesson-stills.pptx): for Google Slides, "
+    "whose import drops videos, and for printing.",
+)
+@click.option(
     "--jobs",
     type=TYPES["jobs"],
     default=None,
@@ -511,14 +553,17 @@ CLIP_QUALITIES = [q for q in QUALITIES if q != "2160p60"]  # slides want at most
     show_default=True,
     help="Folder for the clips.",
 )
-def clips_cmd(trace_file, chapter_names, gif, webm, jobs, out, **given):
+def clips_cmd(trace_file, chapter_names, gif, webm, pptx, stills_only, jobs, out, **given):
     """One clip per beat for slide decks: NN-beat.mp4 (with its narration when voiced) and a PNG of its
-    last frame, optionally GIF and transparent WebM, plus notes.md (speaker notes) and index.html."""
+    last frame, optionally GIF, transparent WebM and a PowerPoint deck, plus notes.md (speaker notes)
+    and index.html (a contact sheet that also presents the clips full screen)."""
     from scenes.publishing.clips import render_clips
     from scenes.publishing.workers import default_jobs
 
     chapters = [find_chapter(n) for n in chapter_names] or list(catalog.LESSON)
     chapters = [c for c in catalog.LESSON if c in chapters]  # in lesson order, each once
+    if given["quality"] is None:  # a deck of clips stays light: PowerPoint struggles with many 1080p clips
+        given["quality"] = "720p30" if pptx and not stills_only else "1080p30"
     _, trace_path = resolve_trace(trace_file)
     settings = settings_from(trace_path, given)
     out = writable_folder(out)
@@ -531,8 +576,13 @@ def clips_cmd(trace_file, chapter_names, gif, webm, jobs, out, **given):
         jobs=jobs or default_jobs(),
         gif=gif,
         webm=webm,
+        pptx=pptx,
+        stills_only=stills_only,
     )
     click.echo(f"{len(clips)} clips in {out}  (index.html, notes.md)")
+    if clips.deck:
+        deck = clips.deck
+        click.echo(f"  {deck.path.name}  ({deck.slides} slides, {deck.size / 1e6:.1f} MB)")
 
 
 def merged_settings(config_file: Path | None, given: dict) -> dict:

@@ -3,13 +3,15 @@
 Each beat starts on a new animation, and every animation starts on a keyframe, so a beat
 is cut out of its chapter by stream copy (no re-encoding), narration audio included.
 Beside each clip: a PNG of its last frame, optionally a looping GIF and a WebM with a
-transparent background, then notes.md (the narration as speaker notes) and index.html
-(a contact sheet).
+transparent background, then notes.md (the narration as speaker notes), index.html (a
+contact sheet with a present mode: one beat per slide, full screen, notes in a presenter
+view) and, when asked, a PowerPoint deck (scenes.publishing.deck).
 """
 
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import av
 
 from scenes.files import atomic_path, write_text
 from scenes.lesson import Chapter
+from scenes.publishing.deck import DECK, STILLS_DECK, build_deck
 from scenes.publishing.manifest import render_settings, write_manifest
 from scenes.publishing.workers import STATE_DIR, render_chapters
 from scenes.rendering.formats import MP4_OPTIONS
@@ -36,6 +39,25 @@ class Clip:
     duration: float
     gif: Path | None = None
     webm: Path | None = None
+    chapter_number: int = 0  # its chapter's place in the lesson (1-based; 0: not known)
+
+
+@dataclass(frozen=True)
+class Deck:
+    path: Path
+    media: str  # "clips" (each slide plays its clip) or "stills" (pictures only)
+    slides: int
+
+    @property
+    def size(self) -> int:
+        """Bytes on disk."""
+        return self.path.stat().st_size
+
+
+class Clips(list):
+    """The clips in lesson order (a list of Clip), and the deck made from them, if any."""
+
+    deck: Deck | None = None
 
 
 def cut_video(src: Path, dest: Path, start: float, end: float) -> Path:
@@ -127,32 +149,222 @@ def notes_markdown(clips: list[Clip]) -> str:
     return "\n".join(out)
 
 
-def index_html(clips: list[Clip], title: str) -> str:
-    """A contact sheet: every clip with its still (as the poster) and its notes."""
+PRESENT_CSS = """
+* { box-sizing: border-box; }
+body { background: #15171e; color: #e8eaf0; font: 15px/1.45 system-ui, sans-serif; margin: 2em; }
+body.presenting { overflow: hidden; }
+header p { color: #c5c9d4; }
+main { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1.5em; }
+figure { margin: 0; background: #1f222b; border-radius: 8px; padding: 0.8em; }
+main video { width: 100%; max-height: 60vh; border-radius: 4px; background: #000; }
+a { color: #f5c451; } main p { color: #c5c9d4; margin: 0.4em 0 0; }
+button { font: inherit; color: #15171e; background: #f5c451; border: 0; border-radius: 4px;
+  padding: 0.25em 0.8em; cursor: pointer; }
+figcaption button { padding: 0 0.5em; font-size: 0.9em; }
+kbd { font: 0.9em ui-monospace, monospace; border: 1px solid #555; border-radius: 3px; padding: 0 0.3em; }
+#show { position: fixed; inset: 0; z-index: 10; display: flex; background: #000; color: #e8eaf0; }
+#show[hidden], #presenter[hidden], #show [hidden] { display: none; }
+#stage { position: relative; flex: 1; min-width: 0; cursor: pointer; }
+#screen { display: block; width: 100%; height: 100%; object-fit: contain; background: #000; }
+#play { position: absolute; left: 50%; top: 50%; transform: translate(-50%, -50%); font-size: 1.4em;
+  padding: 0.6em 1.2em; }
+#hud { position: absolute; right: 0.8em; bottom: 0.6em; padding: 0.15em 0.6em; border-radius: 4px;
+  background: rgba(0, 0, 0, 0.55); font-size: 14px; font-variant-numeric: tabular-nums; }
+#presenter { width: 36%; max-width: 40em; overflow-y: auto; padding: 1.2em 1.4em; background: #1f222b;
+  display: flex; flex-direction: column; gap: 0.6em; border-left: 1px solid #333; }
+#presenter .clock { display: flex; justify-content: space-between; font-size: 1.6em;
+  font-variant-numeric: tabular-nums; color: #f5c451; }
+#p-chapter { color: #8a93a6; margin: 0; }
+#p-notes { font-size: 1.45em; line-height: 1.45; margin: 0; white-space: pre-wrap; }
+#p-next-label { color: #8a93a6; margin: 0.6em 0 0; }
+#p-next { max-width: 100%; max-height: 28vh; object-fit: contain; align-self: flex-start;
+  border: 1px solid #444; }
+#presenter .keys { margin-top: auto; color: #8a93a6; font-size: 0.85em; }
+"""
+
+PRESENT_JS = """
+(() => {
+  "use strict";
+  const clips = JSON.parse(document.getElementById("clips-data").textContent);
+  const $ = (id) => document.getElementById(id);
+  const show = $("show"), screen = $("screen"), presenter = $("presenter"), play = $("play");
+  let at = 0, started = 0, ticking = 0;
+
+  const clock = (seconds) => {
+    const s = Math.max(0, Math.floor(seconds));
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  };
+
+  function tick() {
+    const elapsed = clock((Date.now() - started) / 1000);
+    $("hud-time").textContent = elapsed;
+    $("p-time").textContent = elapsed;
+    $("p-clip").textContent = "clip " + clock(screen.currentTime) + " / " + clock(clips[at].duration);
+  }
+
+  function start() {  // play the clip with its voice; a browser that wants a click first gets a button
+    play.hidden = true;
+    const playing = screen.play();
+    if (playing) {
+      playing.catch((e) => { if (e.name === "NotAllowedError") play.hidden = false; });
+    }
+  }
+
+  function go(i) {
+    at = Math.max(0, Math.min(clips.length - 1, i));
+    const clip = clips[at], next = clips[at + 1];
+    screen.poster = encodeURIComponent(clip.still);
+    screen.src = encodeURIComponent(clip.video);
+    screen.setAttribute("aria-label", clip.beat);
+    start();
+    const number = (at + 1) + " / " + clips.length;
+    $("hud-number").textContent = number;
+    $("p-number").textContent = "Slide " + number + " · " + clip.beat;
+    $("p-chapter").textContent = clip.chapter;
+    $("p-notes").textContent = clip.text;
+    $("p-next").hidden = !next;
+    if (next) $("p-next").src = encodeURIComponent(next.still);
+    $("p-next-label").textContent = next ? "Next: " + next.beat : "This is the last slide.";
+    try { history.replaceState(null, "", "#present-" + (at + 1)); } catch (e) { /* not for every page */ }
+    tick();
+  }
+
+  function step(by) {
+    const i = at + by;
+    if (i >= 0 && i < clips.length) go(i);
+  }
+
+  function fullScreen(on) {
+    if (on && !document.fullscreenElement && show.requestFullscreen) {
+      show.requestFullscreen().catch(() => {});  // refused without a click or key press: stays a page
+    } else if (!on && document.fullscreenElement) {
+      document.exitFullscreen().catch(() => {});
+    }
+  }
+
+  function present(i, full) {
+    for (const video of document.querySelectorAll("main video")) video.pause();
+    if (document.activeElement) document.activeElement.blur();
+    show.hidden = false;
+    document.body.classList.add("presenting");
+    started = Date.now();
+    clearInterval(ticking);
+    ticking = setInterval(tick, 250);
+    go(i);
+    if (full) fullScreen(true);
+  }
+
+  function leave() {
+    screen.pause();
+    show.hidden = true;
+    document.body.classList.remove("presenting");
+    clearInterval(ticking);
+    fullScreen(false);
+    try { history.replaceState(null, "", location.pathname + location.search); } catch (e) { /* as above */ }
+    const card = document.getElementById(clips[at].beat);
+    if (card) card.scrollIntoView({ block: "center" });
+  }
+
+  const NEXT = ["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"];
+  const BACK = ["ArrowLeft", "ArrowUp", "PageUp", "Backspace"];
+  document.addEventListener("keydown", (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (show.hidden) {
+      if (key === "p") { e.preventDefault(); present(0, true); }
+      return;
+    }
+    if (NEXT.includes(key)) step(1);
+    else if (BACK.includes(key)) step(-1);
+    else if (key === "Home") go(0);
+    else if (key === "End") go(clips.length - 1);
+    else if (key === "n") presenter.hidden = !presenter.hidden;
+    else if (key === "f") fullScreen(!document.fullscreenElement);
+    else if (key === "r") { screen.currentTime = 0; start(); }
+    else if (key === "Escape") leave();
+    else return;
+    e.preventDefault();
+  });
+  $("stage").addEventListener("click", () => { if (play.hidden) step(1); else start(); });
+  play.addEventListener("click", (e) => { e.stopPropagation(); play.blur(); start(); });
+  $("present").addEventListener("click", () => present(0, true));
+  for (const button of document.querySelectorAll("button[data-slide]")) {
+    button.addEventListener("click", () => present(Number(button.dataset.slide), true));
+  }
+  const asked = /^#present(?:-(\\d+))?$/.exec(location.hash);
+  if (asked) present((Number(asked[1]) || 1) - 1, false);
+})();
+"""
+
+
+def _script_json(data) -> str:
+    """JSON that can sit inside a <script> element: no "<", ">" or "&" that could end it."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def index_html(clips: list[Clip], title: str, deck: Path | None = None) -> str:
+    """A contact sheet: every clip with its still (as the poster) and its notes; and a present
+    mode (P, or a button): full screen, one beat per slide, each clip playing with its voice,
+    → / space / click for the next, ← for the one before, N for the presenter view (notes, the
+    next slide), the slide number and the time since the start shown. Offline: its script and
+    style are inside it, and every word from the lesson is escaped or set as text."""
     esc = html.escape
     cards = []
-    for clip in clips:
+    for i, clip in enumerate(clips):
         extras = "".join(
             f' · <a href="{esc(p.name)}">{esc(p.suffix[1:].upper())}</a>' for p in (clip.gif, clip.webm) if p
         )
         cards.append(
             f'<figure id="{esc(clip.beat)}">'
             f'<video src="{esc(clip.video.name)}" poster="{esc(clip.still.name)}" '
-            f'controls preload="none"></video><figcaption><b>{esc(clip.beat)}</b> · {clip.duration:.1f} s · '
-            f'<a href="{esc(clip.video.name)}">MP4</a> · <a href="{esc(clip.still.name)}">PNG</a>{extras}'
+            f'controls preload="none"></video><figcaption><strong>{esc(clip.beat)}</strong> · '
+            f'{clip.duration:.1f} s · <a href="{esc(clip.video.name)}">MP4</a> · '
+            f'<a href="{esc(clip.still.name)}">PNG</a>{extras} · '
+            f'<button type="button" data-slide="{i}">Present from here</button>'
             f"<p>{esc(clip.text)}</p></figcaption></figure>"
         )
+    data = [
+        dict(
+            beat=c.beat,
+            chapter=c.chapter,
+            video=c.video.name,
+            still=c.still.name,
+            duration=round(c.duration, 3),
+            text=c.text,
+        )
+        for c in clips
+    ]
+    deck_link = f' · <a href="{esc(deck.name)}">{esc(deck.name)}</a>' if deck else ""
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}: clips</title>
-<style>
-body {{ background: #15171e; color: #e8eaf0; font: 15px/1.45 system-ui, sans-serif; margin: 2em; }}
-main {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1.5em; }}
-figure {{ margin: 0; background: #1f222b; border-radius: 8px; padding: 0.8em; }}
-video {{ width: 100%; border-radius: 4px; background: #000; }}
-a {{ color: #f5c451; }} p {{ color: #c5c9d4; margin: 0.4em 0 0; }}
-</style></head><body><h1>{esc(title)}: clips</h1><main>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}: clips</title>
+<style>{PRESENT_CSS}</style></head><body>
+<header><h1>{esc(title)}: clips</h1>
+<p><button type="button" id="present">Present</button> {len(clips)} clips, one a slide:
+<kbd>P</kbd> presents full screen, <kbd>→</kbd> <kbd>space</kbd> or a click for the next,
+<kbd>←</kbd> back, <kbd>N</kbd> notes, <kbd>Esc</kbd> leaves.
+<a href="notes.md">notes.md</a>{deck_link}</p></header>
+<main>
 {chr(10).join(cards)}
-</main></body></html>
+</main>
+<section id="show" hidden aria-label="Presentation">
+<div id="stage"><video id="screen" playsinline preload="auto"></video>
+<button type="button" id="play" hidden>Play with sound</button>
+<div id="hud"><span id="hud-number"></span> · <span id="hud-time"></span></div></div>
+<aside id="presenter" hidden aria-label="Presenter view">
+<div class="clock"><span id="p-time"></span><span id="p-clip"></span></div>
+<p id="p-number"></p><p id="p-chapter"></p><p id="p-notes"></p>
+<p id="p-next-label"></p><img id="p-next" alt="the next slide">
+<p class="keys"><kbd>→</kbd> next · <kbd>←</kbd> back · <kbd>R</kbd> replay · <kbd>N</kbd> hide notes ·
+<kbd>F</kbd> full screen · <kbd>Esc</kbd> leave</p></aside>
+</section>
+<script type="application/json" id="clips-data">
+{_script_json(data)}
+</script>
+<script>{PRESENT_JS}</script>
+</body></html>
 """
 
 
@@ -177,7 +389,13 @@ def make_clips(records, chapters, out_dir: Path, *, gif: bool = False, webm_reco
             video = cut_video(source, out_dir / f"{beat}.mp4", start, end)
             still = last_frame(video, out_dir / f"{beat}.png")
             clip = Clip(
-                beat=beat, chapter=chapter.title, text=text, video=video, still=still, duration=end - start
+                beat=beat,
+                chapter=chapter.title,
+                text=text,
+                video=video,
+                still=still,
+                duration=end - start,
+                chapter_number=record.index,
             )
             if gif:
                 clip.gif = make_gif(video, out_dir / f"{beat}.gif")
@@ -197,11 +415,14 @@ def render_clips(
     jobs: int = 1,
     gif: bool = False,
     webm: bool = False,
+    pptx: bool = False,
+    stills_only: bool = False,
     progress_stream=None,
-) -> list[Clip]:
+) -> Clips:
     """One clip per beat in out_dir (MP4 with its narration, PNG of its last frame, optionally a GIF
-    and a transparent WebM), notes.md, index.html and manifest.json. The chapters are rendered (or
-    reused) in out_dir/.nextword and cut by stream copy."""
+    and a transparent WebM), notes.md, index.html and manifest.json; with `pptx`, lesson.pptx (each
+    beat's slide plays its clip); with `stills_only`, lesson-stills.pptx (each beat's still instead).
+    The chapters are rendered (or reused) in out_dir/.nextword and cut by stream copy."""
     common = dict(out_dir=out_dir, media_dir=media_dir, jobs=jobs, progress_stream=progress_stream)
     records, _ = render_chapters(chapters, settings, chapter_dir=f"{STATE_DIR}/chapters", **common)
     alpha = None
@@ -209,9 +430,14 @@ def render_clips(
         alpha = render_chapters(
             chapters, settings.replace(transparent=True), chapter_dir=f"{STATE_DIR}/alpha", **common
         )[0]
-    clips = make_clips(records, chapters, out_dir, gif=gif, webm_records=alpha)
+    clips = Clips(make_clips(records, chapters, out_dir, gif=gif, webm_records=alpha))
+    if pptx or stills_only:
+        media = "stills" if stills_only else "clips"
+        path = out_dir / (STILLS_DECK if stills_only else DECK)
+        clips.deck = Deck(path, media, build_deck(clips, settings.lesson_title, path, media=media))
     write_text(out_dir / "notes.md", notes_markdown(clips))
-    write_text(out_dir / "index.html", index_html(clips, settings.lesson_title))
+    deck_path = clips.deck.path if clips.deck else None
+    write_text(out_dir / "index.html", index_html(clips, settings.lesson_title, deck_path))
     made = []
     for clip in clips:
         made.append(dict(path=clip.video, kind=f"clip {clip.beat}", duration=round(clip.duration, 3)))
@@ -223,5 +449,11 @@ def render_clips(
         dict(path=out_dir / "notes.md", kind="speaker notes"),
         dict(path=out_dir / "index.html", kind="contact sheet"),
     ]
-    write_manifest(out_dir / "manifest.json", made, render_settings(settings, clips=len(clips)))
+    deck = {}
+    if clips.deck:
+        kind = "slide deck (stills)" if clips.deck.media == "stills" else "slide deck (clips)"
+        made.append(dict(path=clips.deck.path, kind=kind, slides=clips.deck.slides))
+        deck = dict(deck=dict(file=clips.deck.path.name, media=clips.deck.media, slides=clips.deck.slides,
+                              bytes=clips.deck.size))
+    write_manifest(out_dir / "manifest.json", made, render_settings(settings, clips=len(clips), **deck))
     return clips

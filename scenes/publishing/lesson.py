@@ -18,8 +18,9 @@ from scenes.lesson import Chapter, chapter_number
 from scenes.publishing.join import concat_videos, video_duration
 from scenes.publishing.keys import code_digest
 from scenes.publishing.manifest import render_settings, write_manifest
+from scenes.publishing.page import lesson_page
 from scenes.publishing.script import script_markdown
-from scenes.publishing.workers import STATE_DIR, ChapterRecord, render_chapters
+from scenes.publishing.workers import STATE_DIR, ChapterRecord, record_path, render_chapters
 from scenes.publishing.youtube import chapters_text, description_text, lesson_summary, youtube_chapters
 from scenes.rendering.audio import decoded_sound, integrated_loudness
 from scenes.rendering.settings import RenderSettings
@@ -95,12 +96,19 @@ def sound_facts(video: Path) -> dict | None:
             return None
         stream = c.streams.audio[0]
         codec = stream.codec_context
-        facts = {"codec": f"{codec.name} {codec.profile}", "sample_rate": stream.rate,
-                 "channels": stream.channels, "bit_rate": stream.bit_rate}
+        facts = {
+            "codec": f"{codec.name} {codec.profile}",
+            "sample_rate": stream.rate,
+            "channels": stream.channels,
+            "bit_rate": stream.bit_rate,
+        }
     samples = decoded_sound(video)
     peak = float(np.abs(samples).max()) if len(samples) else 0.0
-    return {**facts, "integrated_lufs": round(integrated_loudness(samples), 2),
-            "sample_peak_dbfs": round(20 * np.log10(max(peak, 1e-9)), 2)}
+    return {
+        **facts,
+        "integrated_lufs": round(integrated_loudness(samples), 2),
+        "sample_peak_dbfs": round(20 * np.log10(max(peak, 1e-9)), 2),
+    }
 
 
 def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_dir: Path) -> LessonResult:
@@ -154,6 +162,8 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
         ),
         dict(path=make_thumbnail(out_dir, settings), kind="thumbnail", size=[1280, 720]),
     ]
+    page, quiz = lesson_page(out_dir, settings, chapters, records, offsets, cues)
+    made += [dict(path=page, kind="interactive page"), dict(path=quiz, kind="questions for teachers")]
     for chapter, record, duration in zip(chapters, records, durations):
         made.append(
             dict(
@@ -213,3 +223,24 @@ def make_thumbnail(out_dir: Path, settings: RenderSettings) -> Path:
             Image.open(still).convert("RGB").save(part, format="PNG", optimize=True)
     _remember(state, key)
     return dest
+
+
+def rewrite_page(out_dir: Path, settings: RenderSettings, chapters: list[Chapter]) -> tuple[Path, Path]:
+    """index.html and quiz.md again for a lesson already rendered into out_dir (its chapter records,
+    clips and subtitles), from the trace in `settings`. Raises FileNotFoundError (one sentence)
+    when out_dir holds no finished lesson."""
+    records = []
+    for chapter in chapters:
+        path = record_path(out_dir, chapter.name, "chapters")
+        try:
+            records.append(ChapterRecord(**json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, TypeError):
+            raise FileNotFoundError(
+                f"{out_dir} holds no finished lesson (no record of chapter {chapter.name}): "
+                f"render it with `./nextword lesson --out {out_dir}` first."
+            ) from None
+    durations = [video_duration(out_dir / r.video) for r in records]
+    offsets = [sum(durations[:k]) for k in range(len(durations))]
+    srt = out_dir / "lesson.srt"
+    cues = read_srt(srt) if srt.is_file() else []
+    return lesson_page(out_dir, settings, chapters, records, offsets, cues)
