@@ -1,0 +1,24 @@
+"""The interactive page's data: small enough to embed, and no user text can end its script."""
+
+from __future__ import annotations
+
+import json
+
+from render import render_settings
+from scenes.publishing.page import _script_json, page_data, page_html
+
+
+def test_the_default_runs_page_with_its_data_is_under_1_mb(default_trace_file):
+    settings = render_settings(default_trace_file)
+    runs = {name: settings.load_comparison(name) for name, _ in settings.comparisons}
+    data = page_data(title=settings.lesson_title, video="lesson.mp4", trace=settings.load_trace(),
+                     comparisons=runs, chapters=[], cues=[], lines=[], beat_starts={})
+    assert set(data["runs"]) == {"main", "too small", "too large", "context 1"}
+    assert len(page_html(data).encode("utf-8")) < 1_000_000
+
+
+def test_user_text_cannot_end_the_data_script():
+    hostile = {"title": '</script><script>alert(1)</script> & "x"'}
+    embedded = _script_json(hostile)
+    assert "<" not in embedded and ">" not in embedded and "&" not in embedded
+    assert json.loads(embedded) == hostile
