@@ -492,8 +492,8 @@ def page_cmd(trace_file, title, out):
         rendered = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["settings"]
     except (OSError, ValueError, KeyError):
         pass
-    if trace_file is None and "trace" in rendered:
-        trace_file = Path(rendered["trace"]["file"])
+    if trace_file is None and "trace" in rendered:  # the lesson's run: its config trains the same trace
+        _, trace_file = cached_trace(TrainConfig.from_dict(rendered["trace"]["config"]))
     _, trace_path = resolve_trace(trace_file)
     settings = render_settings(trace_path, title=title or rendered.get("title"))
     try:

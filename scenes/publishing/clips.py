@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import numpy as np
 
 from scenes.files import atomic_path, write_text
 from scenes.lesson import Chapter
@@ -104,14 +105,38 @@ def last_frame(video: Path, dest: Path) -> Path:
     return dest
 
 
-def make_gif(video: Path, dest: Path, width: int = GIF_WIDTH, fps: int = GIF_FPS) -> Path:
-    """A looping GIF of the clip, small and at a low frame rate (GIFs are large), one palette
-    for the whole clip so colours stay put from frame to frame."""
+def gif_durations(times: list[float], end: float) -> list[int]:
+    """Each GIF frame's duration in milliseconds, for frames shown from `times` (seconds) until
+    `end`. GIF counts in hundredths of a second, so the rounding is carried: the durations add up
+    to the clip's length within 10 ms, however many frames (83.3 ms frames are not all 80 ms)."""
+    marks = [round(t * 100) for t in times] + [round(end * 100)]
+    return [10 * max(1, b - a) for a, b in zip(marks, marks[1:])]
+
+
+def whole_clip_palette(frames: list, colors: int = 255):
+    """One palette made from frames spread over the whole clip (up to 16 of them side by side), so
+    a colour that appears in any part of the clip keeps its own entry."""
     from PIL import Image
 
-    frames = []
+    picked = [
+        frames[k] for k in sorted({round(x) for x in np.linspace(0, len(frames) - 1, min(16, len(frames)))})
+    ]
+    w, h = picked[0].size
+    sheet = Image.new("RGB", (w, h * len(picked)))
+    for k, frame in enumerate(picked):
+        sheet.paste(frame, (0, k * h))
+    return sheet.quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+
+
+def make_gif(video: Path, dest: Path, width: int = GIF_WIDTH, fps: int = GIF_FPS) -> Path:
+    """A looping GIF of the clip, small and at a low frame rate (GIFs are large): one palette for
+    the whole clip, and frame durations that add up to the clip's length."""
+    from PIL import Image
+
+    frames, times = [], []
     with av.open(str(video)) as src:
         stream = src.streams.video[0]
+        end = float(stream.duration * stream.time_base) if stream.duration else src.duration / av.time_base
         width = min(width, stream.width)  # never larger than the video
         height = int(round(stream.height * width / stream.width / 2)) * 2
         next_t = 0.0
@@ -119,10 +144,9 @@ def make_gif(video: Path, dest: Path, width: int = GIF_WIDTH, fps: int = GIF_FPS
             if frame.time is None or frame.time + 1e-9 < next_t:
                 continue
             next_t += 1.0 / fps
+            times.append(frame.time)
             frames.append(frame.to_image().convert("RGB").resize((width, height), Image.LANCZOS))
-    palette = frames[-1].quantize(
-        colors=255, method=Image.Quantize.MEDIANCUT
-    )  # the last frame shows the most
+    palette = whole_clip_palette(frames)
     paletted = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     with atomic_path(dest) as tmp:
         paletted[0].save(
@@ -131,7 +155,7 @@ def make_gif(video: Path, dest: Path, width: int = GIF_WIDTH, fps: int = GIF_FPS
             save_all=True,
             append_images=paletted[1:],
             loop=0,
-            duration=int(round(1000 / fps)),
+            duration=gif_durations([t - times[0] for t in times], end - times[0]),
             optimize=False,
             disposal=1,
         )
@@ -453,7 +477,13 @@ def render_clips(
     if clips.deck:
         kind = "slide deck (stills)" if clips.deck.media == "stills" else "slide deck (clips)"
         made.append(dict(path=clips.deck.path, kind=kind, slides=clips.deck.slides))
-        deck = dict(deck=dict(file=clips.deck.path.name, media=clips.deck.media, slides=clips.deck.slides,
-                              bytes=clips.deck.size))
+        deck = dict(
+            deck=dict(
+                file=clips.deck.path.name,
+                media=clips.deck.media,
+                slides=clips.deck.slides,
+                bytes=clips.deck.size,
+            )
+        )
     write_manifest(out_dir / "manifest.json", made, render_settings(settings, clips=len(clips), **deck))
     return clips

@@ -181,7 +181,8 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
     facts = render_settings(
         settings,
         audio=sound,
-        trace={"file": str(settings.trace), "config": asdict(trace.config)},
+        # the trace by its content, never by a local path (manifests get shared)
+        trace={"sha256": file_digest(settings.trace), "config": asdict(trace.config)},
         chapters=[
             {"title": c.title, "start": round(o, 3), "duration": round(d, 3)}
             for c, o, d in zip(chapters, offsets, durations)

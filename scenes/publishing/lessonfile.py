@@ -74,12 +74,20 @@ def _typed(key: str, value, kind: click.ParamType):
 def load_lesson_file(path: Path) -> dict:
     """The file's settings as {option name: value}; relative paths are relative to the file."""
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise LessonFileError(f"{path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise LessonFileError(f"{path} cannot be read ({type(e).__name__}).") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LessonFileError(
+            f"{path} is saved as UTF-16: save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)."
+        )
+    try:
+        # utf-8-sig: a byte-order mark (what Notepad and PowerShell write) is read as nothing
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise LessonFileError(f"{path} is not UTF-8 text: save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as e:
         raise LessonFileError(f"{path} is not valid TOML: {e}.") from None
     settings = {}

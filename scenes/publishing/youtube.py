@@ -11,11 +11,31 @@ from model.analysis import focus_pair
 from scenes.kit.formatting import clock, count, learning_rate, percent
 
 MIN_CHAPTER_SECONDS = 10.0  # YouTube ignores chapter lists with a shorter chapter
+MIN_CHAPTERS = 3  # YouTube shows chapters only when the list has at least three
+MAX_TITLE = 100  # characters in a YouTube title
+MAX_DESCRIPTION = 5000  # bytes in a YouTube description
+
+
+def youtube_text(text: str) -> str:
+    """Text YouTube accepts in a title or description: it refuses "<" and ">", so they become the
+    look-alike angle quotes ‹ and ›."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def youtube_title(title: str) -> str:
+    """The lesson's title as a YouTube title: acceptable characters, at most MAX_TITLE characters
+    (cut at a word with "…" when longer)."""
+    title = " ".join(youtube_text(title).split())
+    if len(title) <= MAX_TITLE:
+        return title
+    cut = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] or title[: MAX_TITLE - 1]
+    return cut.rstrip() + "…"
 
 
 def youtube_chapters(chapters: list[tuple[str, float]], total: float) -> list[tuple[str, float]]:
     """(title, start in seconds) of each chapter, made fit for YouTube: the first at 0:00 and every
-    chapter at least MIN_CHAPTER_SECONDS long (a shorter one is folded into the one before it)."""
+    chapter at least MIN_CHAPTER_SECONDS long (a shorter one is folded into the one before it);
+    none at all when fewer than MIN_CHAPTERS remain (YouTube would ignore the list)."""
     kept: list[tuple[str, float]] = []
     starts = [start for _, start in chapters] + [total]
     for (title, start), end in zip(chapters, starts[1:]):
@@ -25,12 +45,12 @@ def youtube_chapters(chapters: list[tuple[str, float]], total: float) -> list[tu
             kept.append((title, start))
     if len(kept) > 1 and total - kept[-1][1] < MIN_CHAPTER_SECONDS:
         kept.pop()
-    return kept
+    return kept if len(kept) >= MIN_CHAPTERS else []
 
 
 def chapters_text(chapters: list[tuple[str, float]]) -> str:
     """The chapter list in YouTube's description format: one "0:00 Title" line per chapter."""
-    return "".join(f"{clock(start)} {title}\n" for title, start in chapters)
+    return "".join(f"{clock(start)} {youtube_text(title)}\n" for title, start in chapters)
 
 
 def lesson_summary(trace) -> str:
@@ -58,8 +78,20 @@ def lesson_summary(trace) -> str:
 
 
 def description_text(title: str, summary: str, chapters: list[tuple[str, float]]) -> str:
-    """description.txt: the title, the summary, and the chapter list, ready to paste into YouTube."""
-    return (
-        f"{title}\n\n{summary}\n\nEvery number in the video comes from the recorded training run.\n\n"
-        f"Chapters\n{chapters_text(chapters)}\nMade with nextword.\n"
-    )
+    """description.txt: the title, the summary, and the chapter list (when YouTube would show one),
+    ready to paste into YouTube: no "<" or ">", at most MAX_DESCRIPTION bytes (the summary is
+    shortened if it must be)."""
+    listed = f"Chapters\n{chapters_text(chapters)}\n" if chapters else ""
+
+    def text(about: str) -> str:
+        return (
+            f"{youtube_title(title)}\n\n{youtube_text(about)}\n\nEvery number in the video comes from the "
+            f"recorded training run.\n\n{listed}Made with nextword.\n"
+        )
+
+    out = text(summary)
+    excess = len(out.encode("utf-8")) - MAX_DESCRIPTION
+    if excess > 0:  # a very long text: its summary gives way
+        kept = summary.encode("utf-8")[: max(0, len(summary.encode("utf-8")) - excess - 3)]
+        out = text(kept.decode("utf-8", "ignore").rstrip() + "…")
+    return out

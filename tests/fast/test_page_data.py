@@ -22,3 +22,15 @@ def test_user_text_cannot_end_the_data_script():
     embedded = _script_json(hostile)
     assert "<" not in embedded and ">" not in embedded and "&" not in embedded
     assert json.loads(embedded) == hostile
+
+
+def test_the_page_command_needs_a_rendered_lesson(tmp_path, default_trace_file):
+    from click.testing import CliRunner
+
+    import render
+
+    out = tmp_path / "empty"
+    out.mkdir()
+    result = CliRunner().invoke(render.cli, ["page", "--trace", str(default_trace_file), "--out", str(out)])
+    assert result.exit_code == 2 and "holds no finished lesson" in result.output
+    assert list(out.iterdir()) == []

@@ -97,7 +97,7 @@ def test_chapter_times_are_written_as_youtube_reads_them():
     marks = youtube_chapters([("A", 0.0), ("B", 30.0), ("C", 34.0), ("D", 60.0)], total=95.0)
     assert marks == [("A", 0.0), ("C", 34.0), ("D", 60.0)]  # B lasts 4 s: folded into A
     assert chapters_text(marks) == "0:00 A\n0:34 C\n1:00 D\n"
-    assert youtube_chapters([("A", 0.0), ("B", 50.0)], total=55.0) == [("A", 0.0)]  # B would be 5 s long
+    assert youtube_chapters([("A", 0.0), ("B", 50.0), ("C", 52.0)], total=55.0) == []  # fewer than 3
 
 
 def test_the_formatting_module_imports_no_manim():

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from render import render_settings
+from scenes.kit.formatting import percent
 from scenes.kit.voice import Voice
 from scenes.lesson import LESSON, find
 from scenes.rendering.chapter import render_chapter
@@ -90,10 +91,8 @@ def test_beside_the_lesson_chapters_description_thumbnail_and_subtitles(lesson, 
     description = (out / "description.txt").read_text(encoding="utf-8")
     assert "\n".join(lines) in description and "How a neural network learns the next word" in description
     p = 1  # the lesson's pair "the cat → sat": the probabilities in the description are the trace's
-    assert (
-        f"{small_trace.p_correct[0, p]:.0%} before training and {small_trace.p_correct[-1, p]:.0%} after"
-        in description
-    )
+    before, after = percent(small_trace.p_correct[0, p]), percent(small_trace.p_correct[-1, p])
+    assert f"{before} before training and {after} after" in description
     thumb = out / "thumbnail.png"
     with Image.open(thumb) as im:
         assert im.size == (1280, 720) and im.mode == "RGB"
@@ -125,6 +124,9 @@ def test_the_manifest_lists_every_file_with_its_duration_and_settings(lesson):
         assert (out / path).stat().st_size == entry["bytes"]
     assert listed["lesson.mp4"]["duration"] == pytest.approx(sum(d for _, _, d in result.chapters), abs=0.01)
     settings = manifest["settings"]
+    text = (out / "manifest.json").read_text(encoding="utf-8")
+    assert str(out.parent) not in text and str(Path.home()) not in text  # no local paths: it gets shared
+    assert len(settings["trace"]["sha256"]) == 64 and settings["trace"]["config"]["epochs"] == 8
     assert (settings["quality"], settings["aspect"], settings["width"], settings["height"]) == (
         "tiny",
         "16:9",

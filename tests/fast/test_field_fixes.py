@@ -1,0 +1,84 @@
+"""Faults people meet with published files, each fixed at its root (see the field issue): GIF timing
+and colours, YouTube's text rules, lesson files saved by Windows editors, private paths."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from scenes.publishing.clips import gif_durations, make_gif
+
+PURPLE = (150, 60, 200)
+
+
+def _clip(path: Path, seconds: float, fps: int) -> Path:
+    """A clip on a grey background with a purple square only in its first half second."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=Fraction(fps))
+        stream.width, stream.height, stream.pix_fmt = 128, 72, "yuv420p"
+        for i in range(int(seconds * fps)):
+            picture = np.full((72, 128, 3), 40, np.uint8)
+            if i < fps // 2:
+                picture[20:52, 40:88] = PURPLE
+            for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+def test_gif_frame_durations_carry_their_rounding():
+    times = [k / 12 for k in range(153)]  # 12 fps for 12.77 s: 83.3 ms frames
+    durations = gif_durations(times, 12.77)
+    assert abs(sum(durations) - 12770) <= 10  # not 153 × 80 ms = 12.24 s
+    assert set(durations[:-1]) <= {80, 90}  # the last one lasts until the clip ends
+
+
+@pytest.mark.parametrize("fps", [15, 10])
+def test_a_gif_lasts_as_long_as_its_clip_and_keeps_colours_of_any_moment(tmp_path, fps):
+    video = _clip(tmp_path / "clip.mp4", 3.0, fps)
+    gif = make_gif(video, tmp_path / "clip.gif")
+    with Image.open(gif) as im:
+        assert im.info.get("loop") == 0
+        total = 0
+        for k in range(im.n_frames):
+            im.seek(k)
+            total += im.info["duration"]
+        im.seek(0)
+        first = np.asarray(im.convert("RGB"))
+    assert abs(total - 3000) <= 10 + 1000 / fps  # within one frame of the clip's length
+    centre = first[36, 64].astype(int)
+    assert np.abs(centre - PURPLE).max() < 24, f"the purple of the first moments became {tuple(centre)}"
+
+
+def test_everything_written_for_youtube_is_acceptable_to_it():
+    from scenes.publishing.youtube import MAX_DESCRIPTION, description_text, youtube_chapters, youtube_title
+
+    title = "a -> b: i <3 my cat " + "and my dog " * 12
+    assert "<" not in youtube_title(title) and ">" not in youtube_title(title)
+    assert len(youtube_title(title)) <= 100 and youtube_title(title).endswith("…")
+    chapters = youtube_chapters([("One <b>", 0.0), ("Two", 20.0), ("Three", 40.0)], total=60.0)
+    text = description_text(title, "It learns “i <3 my cat”. " * 400, chapters)
+    assert "<" not in text and ">" not in text
+    assert len(text.encode("utf-8")) <= MAX_DESCRIPTION
+    assert "0:20 Two" in text and "One ‹b›" in text  # the chapters survive a long summary
+    two = youtube_chapters([("One", 0.0), ("Two", 30.0)], total=60.0)
+    assert two == [] and "Chapters" not in description_text("T", "S", two)  # YouTube needs three
+
+
+def test_a_lesson_file_saved_by_a_windows_editor_loads_like_any_other(tmp_path):
+    from scenes.publishing.lessonfile import LessonFileError, load_lesson_file
+
+    content = 'title = "Café"\n[training]\nepochs = 7\n'
+    plain, bom, utf16 = tmp_path / "plain.toml", tmp_path / "bom.toml", tmp_path / "utf16.toml"
+    plain.write_bytes(content.encode("utf-8"))
+    bom.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))  # what Notepad and PowerShell write
+    utf16.write_bytes(content.encode("utf-16"))
+    assert load_lesson_file(bom) == load_lesson_file(plain) == {"title": "Café", "epochs": 7}
+    with pytest.raises(LessonFileError, match="UTF-16: save it as UTF-8"):
+        load_lesson_file(utf16)
