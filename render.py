@@ -23,6 +23,7 @@ from model.cache import cached_trace, lesson_runs
 from model.config import ConfigError
 from model.data import build_dataset
 from scenes import lesson as catalog
+from scenes.files import scratch_folder
 from scenes.kit.formatting import round_step
 from scenes.kit.voice import Voice, VoiceError
 from scenes.publishing.options import TYPES
@@ -216,7 +217,8 @@ def check_recordings(chapters, settings: RenderSettings) -> None:
         return
     from scenes.rendering.chapter import dry_run_lesson, missing_recordings
 
-    timeline = dry_run_lesson(chapters, settings.replace(voice=Voice()), media_dir=MEDIA / "manim")
+    with scratch_folder() as media:
+        timeline = dry_run_lesson(chapters, settings.replace(voice=Voice()), media_dir=media)
     problems = missing_recordings(timeline, Path(settings.voice.directory))
     if problems:
         shown = ", ".join(problems[:8]) + (f" and {len(problems) - 8} more" if len(problems) > 8 else "")
@@ -362,11 +364,12 @@ def scene_cmd(name, trace_file, out, **given):
     _, trace_path = resolve_trace(trace_file)
     settings = settings_from(trace_path, given)
     check_recordings([chapter], settings)
-    result = render_chapter(chapter, settings, media_dir=MEDIA / "manim")
-    video = copy_whole(result.video, out / f"{chapter.name}.mp4")
-    if result.subtitles:
-        copy_whole(result.subtitles, out / f"{chapter.name}.srt")
-        copy_whole(result.webvtt, out / f"{chapter.name}.vtt")
+    with scratch_folder() as media:
+        result = render_chapter(chapter, settings, media_dir=media)
+        video = copy_whole(result.video, out / f"{chapter.name}.mp4")
+        if result.subtitles:
+            copy_whole(result.subtitles, out / f"{chapter.name}.srt")
+            copy_whole(result.webvtt, out / f"{chapter.name}.vtt")
     click.echo(f"{video}  ({result.duration:.1f} s)")
 
 
@@ -388,10 +391,9 @@ def stills_cmd(name, trace_file, out, **given):
 
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
-    for path in render_stills(
-        chapter, settings_from(trace_path, given), media_dir=MEDIA / "manim", out_dir=out
-    ):
-        click.echo(str(path))
+    with scratch_folder() as media:
+        for path in render_stills(chapter, settings_from(trace_path, given), media_dir=media, out_dir=out):
+            click.echo(str(path))
 
 
 @cli.command("script")
@@ -414,7 +416,8 @@ def script_cmd(trace_file, out, **given):
     trace, trace_path = resolve_trace(trace_file)
     settings = settings_from(trace_path, given)
     check_recordings(catalog.LESSON, settings)
-    timeline = dry_run_lesson(catalog.LESSON, settings, media_dir=MEDIA / "manim")
+    with scratch_folder() as media:
+        timeline = dry_run_lesson(catalog.LESSON, settings, media_dir=media)
     write_text(out, script_markdown(trace.config, timeline))
     click.echo(str(out))
 
@@ -460,9 +463,10 @@ def lesson_cmd(config_file, jobs, **given):
     settings = settings_from(trace_path, o)
     out = writable_folder(o["out"])
     check_recordings(catalog.LESSON, settings)
-    result = publishing.render_lesson(
-        catalog.LESSON, settings, out_dir=out, media_dir=MEDIA / "manim", jobs=jobs or default_jobs()
-    )
+    with scratch_folder() as media:
+        result = publishing.render_lesson(
+            catalog.LESSON, settings, out_dir=out, media_dir=media, jobs=jobs or default_jobs()
+        )
     total = sum(duration for _, _, duration in result.chapters)
     reused = f", {len(result.reused)} reused unchanged" if result.reused else ""
     click.echo(f"{result.video}  ({total:.1f} s, {len(result.chapters)} chapters{reused})")
@@ -568,17 +572,18 @@ def clips_cmd(trace_file, chapter_names, gif, webm, pptx, stills_only, jobs, out
     settings = settings_from(trace_path, given)
     out = writable_folder(out)
     check_recordings(chapters, settings)
-    clips = render_clips(
-        chapters,
-        settings,
-        out_dir=out,
-        media_dir=MEDIA / "manim",
-        jobs=jobs or default_jobs(),
-        gif=gif,
-        webm=webm,
-        pptx=pptx,
-        stills_only=stills_only,
-    )
+    with scratch_folder() as media:
+        clips = render_clips(
+            chapters,
+            settings,
+            out_dir=out,
+            media_dir=media,
+            jobs=jobs or default_jobs(),
+            gif=gif,
+            webm=webm,
+            pptx=pptx,
+            stills_only=stills_only,
+        )
     click.echo(f"{len(clips)} clips in {out}  (index.html, notes.md)")
     if clips.deck:
         deck = clips.deck

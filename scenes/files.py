@@ -74,3 +74,11 @@ def copy_whole(src: str | os.PathLike, dest: str | os.PathLike) -> Path:
     with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)
     return Path(dest)
+
+
+@contextmanager
+def scratch_folder(prefix: str = "nextword-"):
+    """A private folder for one run's working files (manim's partial movies, texts and SVGs),
+    removed when the run ends: two commands running at once never share one."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield Path(folder)
