@@ -26,10 +26,22 @@ class Cue:
     text: str  # up to two lines, joined by "\n"
 
 
+def _short_words(words: list[str]) -> list[str]:
+    """Words no longer than a subtitle line: a longer one is broken into pieces, each but the last
+    ending in a hyphen."""
+    out = []
+    for word in words:
+        while len(word) > MAX_LINE:
+            out.append(word[: MAX_LINE - 1] + "-")
+            word = word[MAX_LINE - 1 :]
+        out.append(word)
+    return out
+
+
 def line_cues(text: str, start: float, end: float) -> list[Cue]:
     """Split one narration line into cues of at most two short lines, in order, sharing
     [start, end] in proportion to their length."""
-    lines = wrap_words(text.split(), MAX_LINE)
+    lines = wrap_words(_short_words(text.split()), MAX_LINE)
     groups = ["\n".join(lines[i : i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
     total = sum(len(g) for g in groups) or 1
     cues, t = [], start

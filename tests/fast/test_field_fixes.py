@@ -82,3 +82,13 @@ def test_a_lesson_file_saved_by_a_windows_editor_loads_like_any_other(tmp_path):
     assert load_lesson_file(bom) == load_lesson_file(plain) == {"title": "Café", "epochs": 7}
     with pytest.raises(LessonFileError, match="UTF-16: save it as UTF-8"):
         load_lesson_file(utf16)
+
+
+def test_subtitle_lines_stay_short_even_for_a_very_long_word():
+    from scenes.rendering.subtitles import MAX_LINE, line_cues
+
+    word = "pneumonoultramicroscopicsilicovolcanoconiosis"  # 45 letters
+    cues = line_cues(f"the {word} sat on the mat", 0.0, 6.0)
+    lines = [line for cue in cues for line in cue.text.split("\n")]
+    assert all(len(line) <= MAX_LINE for line in lines), lines
+    assert "".join(lines).replace("-", "").replace(" ", "") == f"the{word}satonthemat"
