@@ -168,10 +168,6 @@ class Voice:
     def to_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
 
-    @classmethod
-    def from_json(cls, text: str) -> "Voice":
-        return cls(**json.loads(text))
-
     def identity(self) -> str:
         """What the speech depends on, besides the text (for the cache key)."""
         if self.engine == "espeak":

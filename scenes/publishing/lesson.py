@@ -63,27 +63,18 @@ def render_lesson(
     return lesson
 
 
-def _unchanged(state: Path, key: str, *outputs: Path) -> bool:
-    """Whether `state` says the outputs were made with `key` and they are all still there."""
-    try:
-        return json.loads(state.read_text(encoding="utf-8")).get("key") == key and all(
-            p.is_file() for p in outputs
-        )
-    except (OSError, ValueError):
-        return False
-
-
-def _remember(state: Path, key: str) -> None:
-    write_text(state, json.dumps({"key": key}))
-
-
-def _remembered(state: Path, key: str, video: Path) -> dict | None:
-    """The last join's record ({"key", "audio"}) if it made `video` with this key, else None."""
+def _remembered(state: Path, key: str, *outputs: Path) -> dict | None:
+    """What `state` records of the last run (its key and facts) if that run made all `outputs` with
+    this key and they are still there; else None."""
     try:
         last = json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return last if last.get("key") == key and video.is_file() and "audio" in last else None
+    return last if last.get("key") == key and all(p.is_file() for p in outputs) else None
+
+
+def _remember(state: Path, key: str, **facts) -> None:
+    write_text(state, json.dumps({"key": key, **facts}))
 
 
 def sound_facts(video: Path) -> dict | None:
@@ -125,6 +116,8 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
     state = out_dir / STATE_DIR / "lesson.json"
     lesson_key = hashlib.sha256(json.dumps([r.key for r in records] + [title]).encode()).hexdigest()
     last = _remembered(state, lesson_key, video)
+    if last is not None and "audio" not in last:  # recorded before the sound was measured
+        last = None
     if last is None:
         concat_videos(clips, video, chapters=markers)
     sound = sound_facts(video) if last is None else last["audio"]
@@ -189,7 +182,7 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
         ],
     )
     write_manifest(out_dir / "manifest.json", made, facts)
-    write_text(state, json.dumps({"key": lesson_key, "audio": sound}))
+    _remember(state, lesson_key, audio=sound)
     return LessonResult(
         video=video,
         subtitles=subtitles,
@@ -211,7 +204,7 @@ def make_thumbnail(out_dir: Path, settings: RenderSettings) -> Path:
     key = hashlib.sha256(
         json.dumps([file_digest(settings.trace), code_digest(THUMBNAIL.module), settings.title]).encode()
     ).hexdigest()
-    if _unchanged(state, key, dest):
+    if _remembered(state, key, dest) is not None:
         return dest
     still_settings = settings.replace(
         quality="720p30", aspect="16:9", captions=False, voice=Voice(), transparent=False
