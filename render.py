@@ -385,14 +385,16 @@ def scene_cmd(name, trace_file, out, **given):
     show_default=True,
     help="Folder for the PNGs.",
 )
-def stills_cmd(name, trace_file, out, **given):
+@click.option("--phrases", is_flag=True, help="A PNG at the end of every phrase of the narration instead.")
+def stills_cmd(name, trace_file, out, phrases, **given):
     """Write a PNG of the last frame of every beat of a scene (slide stills, and for review)."""
     from scenes.rendering.chapter import render_stills
 
     chapter = find_chapter(name)
     _, trace_path = resolve_trace(trace_file)
+    settings = settings_from(trace_path, given)
     with scratch_folder() as media:
-        for path in render_stills(chapter, settings_from(trace_path, given), media_dir=media, out_dir=out):
+        for path in render_stills(chapter, settings, media_dir=media, out_dir=out, phrases=phrases):
             click.echo(str(path))
 
 

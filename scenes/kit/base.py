@@ -164,6 +164,8 @@ class LessonScene(Scene):
         self.beat_starts: list[float] = []  # scene time at which each beat began
         # Called as hook(scene, beat_id) when a beat ends (layout checks, stills).
         self.beat_end_hooks: list = list(getattr(type(self), "default_beat_end_hooks", []))
+        # Called as hook(scene, phrase_id) when a phrase ends ("03-softmax.2"): layout checks mid-beat.
+        self.phrase_end_hooks: list = list(getattr(type(self), "default_phrase_end_hooks", []))
 
     # ---- beats ----------------------------------------------------------------
     def beat(self, beat_id: str):
@@ -187,6 +189,8 @@ class LessonScene(Scene):
         return f"{self.chapter_number:02d}-{beat}"
 
     def say(self, content: str):
+        """`with self.say(phrase) as p:` narrates one phrase of the current beat; animations inside
+        are timed by it with `p.play(...)` (see scenes.kit.narration)."""
         return self.narrator.say(content, self.beat_id(self.beats[-1] if self.beats else "start"))
 
     # ---- shared pieces ------------------------------------------------------

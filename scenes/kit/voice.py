@@ -239,12 +239,14 @@ def _file_identity(path: Path) -> str:
     return f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def recording_for(directory: Path, beat_id: str) -> Path | None:
-    """The user's recording for a beat: <beat_id>.wav (or .flac, .ogg, .mp3, .m4a, .opus)."""
-    for suffix in AUDIO_SUFFIXES:
-        path = directory / f"{beat_id}{suffix}"
-        if path.is_file():
-            return path
+def recording_for(directory: Path, phrase_id: str, beat_id: str | None = None) -> Path | None:
+    """The user's recording of a phrase: <phrase_id>.wav ("03-softmax.2.wav"; or .flac, .ogg, .mp3,
+    .m4a, .opus); for a beat's first phrase (`beat_id` given), <beat_id>.wav will also do."""
+    for name in (phrase_id, beat_id):
+        for suffix in AUDIO_SUFFIXES if name else ():
+            path = directory / f"{name}{suffix}"
+            if path.is_file():
+                return path
     return None
 
 
@@ -258,15 +260,17 @@ class Speaker:
         self.speech_seconds = 0.0  # seconds of speech those lines made
         self.busy_seconds = 0.0  # seconds spent making them
 
-    def clip(self, text: str, beat_id: str) -> Path | None:
-        """The WAV for this line, or None when the voice is off (or the line has nothing to say)."""
+    def clip(self, text: str, phrase_id: str, beat_id: str | None = None) -> Path | None:
+        """The WAV for this phrase, or None when the voice is off (or the phrase has nothing to say).
+        Recordings are looked up by `phrase_id` (and `beat_id` for a beat's first phrase, see
+        recording_for); raises VoiceError when there is none."""
         v = self.voice
         if not v.speaks or (v.engine != "recordings" and not spoken(text)):
             return None
         if v.engine == "recordings":
-            source = recording_for(Path(v.directory), beat_id)
+            source = recording_for(Path(v.directory), phrase_id, beat_id)
             if source is None:
-                raise VoiceError(f"no recording for beat {beat_id} in {v.directory}.")
+                raise VoiceError(f"no recording for phrase {phrase_id} in {v.directory}.")
             key = f"recording:{_file_identity(source)}"
         else:
             source = None

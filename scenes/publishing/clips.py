@@ -394,7 +394,10 @@ def index_html(clips: list[Clip], title: str, deck: Path | None = None) -> str:
 
 def beat_spans(record) -> list[tuple[str, float, float, str]]:
     """(beat id, start, end, narration) of each beat of a chapter record."""
-    lines = {line["beat"]: line["text"] for line in record.lines}
+    phrases: dict[str, list[str]] = {}
+    for line in record.lines:  # a beat's phrases, in order, make its narration
+        phrases.setdefault(line["beat"], []).append(line["text"])
+    lines = {beat: " ".join(words) for beat, words in phrases.items()}
     starts = list(record.beat_starts) + [record.duration]
     out = []
     for k, beat in enumerate(record.beats):

@@ -62,20 +62,24 @@ def render_chapter(
     media_dir: Path,
     dry_run: bool = False,
     beat_end_hooks: tuple = (),
+    phrase_end_hooks: tuple = (),
     frame_hook=None,
 ) -> RenderResult:
     """Render one chapter into `media_dir` (manim's working folder) and return what it made.
 
     A dry run draws no frames: every animation jumps to its end, so beats end in their true
-    state (for layout checks, stills and the script). frame_hook(n) is called as frames are
-    drawn (n frames each time), for progress displays. Raises TraceError for an unusable trace.
+    state (for layout checks, stills and the script). beat_end_hooks are called as
+    hook(scene, beat name) when a beat ends, phrase_end_hooks as hook(scene, phrase id) when a
+    phrase ends; frame_hook(n) as frames are drawn (n frames each time), for progress displays.
+    Raises TraceError for an unusable trace.
     """
     from manim import tempconfig
     from manim.renderer.cairo_renderer import CairoRenderer
 
     cls = chapter.load()
-    if beat_end_hooks:  # same name, so output files keep the chapter's name
-        cls = type(cls.__name__, (cls,), {"default_beat_end_hooks": list(beat_end_hooks)})
+    if beat_end_hooks or phrase_end_hooks:  # same name, so output files keep the chapter's name
+        cls = type(cls.__name__, (cls,), {"default_beat_end_hooks": list(beat_end_hooks),
+                                          "default_phrase_end_hooks": list(phrase_end_hooks)})
     config = checked_manim_config(
         {
             **manim_settings(settings.quality, settings.aspect),
@@ -138,12 +142,13 @@ def with_narration(video: Path, lines: list) -> Path:
 
 
 def render_stills(
-    chapter: Chapter, settings: RenderSettings, *, media_dir: Path, out_dir: Path
+    chapter: Chapter, settings: RenderSettings, *, media_dir: Path, out_dir: Path, phrases: bool = False
 ) -> list[Path]:
-    """A PNG of the last frame of every beat, `NN-<beat>.png` in `out_dir`, without rendering a video.
+    """A PNG of the last frame of every beat, `NN-<beat>.png` in `out_dir`, without rendering a video;
+    with `phrases`, of every phrase instead (`NN-<phrase id>.png`, "03-03-softmax.2.png").
 
-    Animations jump to their ends (as in a dry run) and only the beat-end
-    frames are drawn, so stills of a whole chapter take seconds.
+    Animations jump to their ends (as in a dry run) and only those frames are drawn, so stills
+    of a whole chapter take seconds.
     """
     from PIL import Image
 
@@ -157,7 +162,8 @@ def render_stills(
             Image.fromarray(scene.renderer.get_frame()).save(tmp, format="PNG")
         written.append(path)
 
-    render_chapter(chapter, settings, media_dir=media_dir, dry_run=True, beat_end_hooks=(save_frame,))
+    hooks = {"phrase_end_hooks" if phrases else "beat_end_hooks": (save_frame,)}
+    render_chapter(chapter, settings, media_dir=media_dir, dry_run=True, **hooks)
     return written
 
 
@@ -172,18 +178,18 @@ def dry_run_lesson(chapters: list[Chapter], settings: RenderSettings, *, media_d
 
 
 def missing_recordings(timeline, directory: Path) -> list[str]:
-    """Beat ids with no readable recording in `directory` (checked before any rendering)."""
+    """Phrase ids with no readable recording in `directory` (checked before any rendering)."""
     from scenes.kit.voice import VoiceError, read_audio, recording_for
 
     problems = []
     for _, _, lines in timeline:
         for line in lines:
-            path = recording_for(directory, line.beat)
+            path = recording_for(directory, line.id, line.beat if line.phrase == 1 else None)
             if path is None:
-                problems.append(f"{line.beat} (missing)")
+                problems.append(f"{line.id} (missing)")
                 continue
             try:
                 read_audio(path)
             except VoiceError:
-                problems.append(f"{line.beat} (unreadable: {path.name})")
+                problems.append(f"{line.id} (unreadable: {path.name})")
     return problems

@@ -71,26 +71,30 @@ def _tone(path, seconds):
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(22050), w.writeframes(pcm.tobytes())
 
 
-def test_each_beat_lasts_at_least_its_recording(small_trace_file, tmp_path):
+def test_each_phrase_lasts_at_least_its_recording(small_trace_file, tmp_path):
+    """One recording per phrase, named by its id ("04-compare.2.wav"); a first phrase may go by its
+    beat's id alone ("04-compare.wav")."""
     chapter = find("HowWrongWasIt")
     timeline = dry_run_lesson([chapter], render_settings(small_trace_file), media_dir=tmp_path / "m")
     lengths = {}
     for k, line in enumerate(timeline[0][2]):
-        lengths[line.beat] = 3.0 + 4.5 * k  # known, different lengths, some longer than reading time
-        _tone(tmp_path / f"{line.beat}.wav", lengths[line.beat])
+        lengths[line.id] = 3.0 + 4.5 * k  # known, different lengths, some longer than reading time
+        name = line.beat if line.phrase == 1 and k % 2 else line.id
+        _tone(tmp_path / f"{name}.wav", lengths[line.id])
     settings = render_settings(small_trace_file, voice=Voice(engine="recordings", directory=str(tmp_path)))
     result = render_chapter(
         chapter, settings.replace(speech_dir=tmp_path / "speech"), media_dir=tmp_path / "m", dry_run=True
     )
+    assert [line.id for line in result.lines] == list(lengths)
     for line in result.lines:
-        assert line.audio_duration == pytest.approx(lengths[line.beat], abs=0.01)
-        assert line.end - line.start >= lengths[line.beat]
+        assert line.audio_duration == pytest.approx(lengths[line.id], abs=0.01)
+        assert line.end - line.start >= lengths[line.id]
 
 
 def test_missing_recording_is_reported_by_name_before_rendering(small_trace_file, tmp_path):
     chapter = find("HowWrongWasIt")
     timeline = dry_run_lesson([chapter], render_settings(small_trace_file), media_dir=tmp_path / "m")
-    beats = [line.beat for line in timeline[0][2]]
+    beats = [line.id for line in timeline[0][2]]
     voice_dir = tmp_path / "voices"
     voice_dir.mkdir()
     for b in beats[1:]:
@@ -131,7 +135,7 @@ def test_bad_voice_choices_are_usage_errors(args, message, tmp_path):
     assert message in result.output
 
 
-def test_script_lists_every_beat_with_its_time(small_trace_file, tmp_path):
+def test_script_lists_every_phrase_with_its_id_and_time(small_trace_file, tmp_path):
     out = tmp_path / "script.md"
     args = ["script", "--trace", str(small_trace_file), "--voice", "none", "--out", str(out)]
     result = CliRunner().invoke(render.cli, args)
@@ -139,8 +143,9 @@ def test_script_lists_every_beat_with_its_time(small_trace_file, tmp_path):
     script = out.read_text(encoding="utf-8")
     for i, chapter in enumerate(LESSON, 1):
         assert f"## {i}. {chapter.title}" in script
-    ids = re.findall(r"\*\*(\d\d-[a-z_]+)\*\* · starts (\d+):(\d\d) · ([\d.]+) s", script)
-    assert ids and ids[0][0] == "01-title"
+    ids = re.findall(r"\*\*(\d\d-[a-z_]+\.\d+)\*\* · starts (\d+):(\d\d) · ([\d.]+) s", script)
+    assert ids and ids[0][0] == "01-title.1"
+    assert "### 01-title" in script
     starts = [int(m) * 60 + int(s) for _, m, s, _ in ids]
     assert starts == sorted(starts)
 

@@ -22,11 +22,16 @@ def on_screen(scene) -> list[str]:
     return out
 
 
-def dry_render(chapter, trace_file, tmp_path, aspect="16:9"):
+def dry_render(chapter, trace_file, tmp_path, aspect="16:9", phrases=None):
+    """Build a chapter without drawing; `seen[beat]` is (layout problems, texts) at each beat's
+    end, and `phrases[phrase id]` the same at each phrase's end when a dict is given."""
     seen = {}
 
     def hook(scene, beat):
         seen[beat] = (layout_problems(scene), on_screen(scene))
+
+    def phrase_hook(scene, phrase_id):
+        phrases[phrase_id] = (layout_problems(scene), on_screen(scene))
 
     result = render_chapter(
         chapter,
@@ -34,6 +39,7 @@ def dry_render(chapter, trace_file, tmp_path, aspect="16:9"):
         media_dir=tmp_path / "m",
         dry_run=True,
         beat_end_hooks=(hook,),
+        phrase_end_hooks=(phrase_hook,) if phrases is not None else (),
     )
     return result, seen
 
@@ -43,14 +49,19 @@ def dry_render(chapter, trace_file, tmp_path, aspect="16:9"):
 def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(
     chapter, aspect, default_trace_file, tmp_path
 ):
-    result, seen = dry_render(chapter, default_trace_file, tmp_path, aspect)
+    phrases = {}
+    result, seen = dry_render(chapter, default_trace_file, tmp_path, aspect, phrases)
     assert result.beats and list(seen) == result.beats
     for beat, (problems, texts) in seen.items():
         assert problems == [], f"{chapter.name} {aspect} beat {beat}: {problems}"
         assert texts, f"{beat} shows no text at all"
-    # Every beat is narrated, and lasts at least as long as its line takes to read.
+    assert list(phrases) == [line.id for line in result.lines]  # the check ran at every phrase's end
+    for phrase_id, (problems, _) in phrases.items():
+        assert problems == [], f"{chapter.name} {aspect} phrase {phrase_id}: {problems}"
+    # Every beat is narrated, phrase by phrase, and each phrase lasts at least its reading time.
     number = LESSON.index(chapter) + 1
-    assert [line.beat for line in result.lines] == [f"{number:02d}-{b}" for b in result.beats]
+    beats = list(dict.fromkeys(line.beat for line in result.lines))
+    assert beats == [f"{number:02d}-{b}" for b in result.beats]
     for line in result.lines:
         assert line.end - line.start >= line.duration - 1e-6
 
@@ -203,14 +214,16 @@ def long_trace_file(tmp_path_factory):
     )
 
 
-@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
 def test_a_forty_word_sentence_keeps_every_chapter_readable(aspect, long_trace_file, tmp_path):
-    """Inside the frame, no text over text, no text under the readable size; the 25-word vocabulary's
-    probability bars show the likeliest words plus "others" (which holds the rest's probability)."""
+    """Inside the frame, no text over text, no text under the readable size, at every phrase's end;
+    the 25-word vocabulary's probability bars show the likeliest words plus "others" (which holds
+    the rest's probability)."""
     for chapter in LESSON:
-        _, seen = dry_render(chapter, long_trace_file, tmp_path, aspect)
-        for beat, (problems, texts) in seen.items():
-            assert problems == [], f"{chapter.name} {aspect} {beat}: {problems}"
+        phrases = {}
+        _, seen = dry_render(chapter, long_trace_file, tmp_path, aspect, phrases)
+        for phrase_id, (problems, _) in phrases.items():
+            assert problems == [], f"{chapter.name} {aspect} {phrase_id}: {problems}"
         for beat in {
             "HowWrongWasIt": ["compare"],
             "LearningFromTheMistake": ["error", "again"],
