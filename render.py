@@ -108,7 +108,7 @@ def render_options(fn):
         type=TYPES["reading_pace"],
         default=DEFAULT_READING_PACE,
         show_default=True,
-        help="Reading pace for captions, in words per second: each beat lasts long enough to read its line.",
+        help="Reading pace for captions, in words per second: each phrase lasts long enough to read it.",
     )(fn)
     return fn
 
@@ -118,7 +118,7 @@ def voice_options(fn):
         "--voice-dir",
         type=TYPES["voice_dir"],
         default=None,
-        help="Your own recordings: one audio file per beat, named by beat id (see `script`).",
+        help="Your own recordings: one audio file per phrase, named by its id (see `script`).",
     )(fn)
     fn = click.option(
         "--voice-cmd",
@@ -184,6 +184,7 @@ def render_settings(
     reading_pace: float = DEFAULT_READING_PACE,
     voice: Voice = Voice(),
     title: str | None = None,
+    subtitle_bom: bool = False,
 ) -> RenderSettings:
     """The settings of a render, with every trace it needs resolved now (the comparison runs of
     chapter 8 are trained here when not cached), before any scene or worker starts."""
@@ -197,11 +198,12 @@ def render_settings(
         words_per_second=reading_pace,
         voice=voice,
         title=title or "",
+        subtitle_bom=subtitle_bom,
     )
 
 
 VOICE_OPTIONS = ("voice_engine", "voice_model", "voice_cmd", "voice_dir")
-RENDER_OPTIONS = ("quality", "aspect", "no_captions", "reading_pace", "title")
+RENDER_OPTIONS = ("quality", "aspect", "no_captions", "reading_pace", "title", "subtitle_bom")
 
 
 def settings_from(trace_path: Path, given: dict) -> RenderSettings:
@@ -212,7 +214,7 @@ def settings_from(trace_path: Path, given: dict) -> RenderSettings:
 
 
 def check_recordings(chapters, settings: RenderSettings) -> None:
-    """With --voice-dir, every beat's recording must be there and readable before rendering starts."""
+    """With --voice-dir, every phrase's recording must be there and readable before rendering starts."""
     if settings.voice.engine != "recordings":
         return
     from scenes.rendering.chapter import dry_run_lesson, missing_recordings
@@ -434,6 +436,12 @@ def script_cmd(trace_file, out, **given):
     "options given here win over it. See examples/lesson.toml.",
 )
 @click.option("--title", default=None, help="The lesson's title, shown at the start.")
+@click.option(
+    "--subtitle-bom",
+    is_flag=True,
+    help="Start lesson.srt and lesson.vtt with a UTF-8 byte-order mark, for players and TVs that "
+    "otherwise misread accented letters (they are UTF-8 either way).",
+)
 @training_options
 @trace_option
 @quality_option("1080p60")

@@ -130,11 +130,11 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
     ]
     subtitles = None
     if cues:
-        subtitles = write_srt(cues, out_dir / "lesson.srt")
+        subtitles = write_srt(cues, out_dir / "lesson.srt", bom=settings.subtitle_bom)
         made += [
             dict(path=subtitles, kind="subtitles (SubRip)", duration=round(total, 3)),
             dict(
-                path=write_vtt(cues, out_dir / "lesson.vtt"),
+                path=write_vtt(cues, out_dir / "lesson.vtt", bom=settings.subtitle_bom),
                 kind="subtitles (WebVTT)",
                 duration=round(total, 3),
             ),

@@ -45,6 +45,7 @@ KEYS = {
     "output.quality": "quality",
     "output.aspect": "aspect",
     "output.captions": "captions",
+    "output.subtitle_bom": "subtitle_bom",
     "output.reading_pace": "reading_pace",
 }
 

@@ -58,6 +58,7 @@ TYPES: dict[str, click.ParamType] = {
     "quality": click.Choice(list(QUALITIES)),
     "aspect": click.Choice(list(ASPECTS)),
     "captions": click.BOOL,
+    "subtitle_bom": click.BOOL,
     "reading_pace": Between(float, 0.5, 10.0),
     "jobs": Between(int, 1, 64),
 }

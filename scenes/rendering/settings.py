@@ -43,6 +43,7 @@ class RenderSettings:
     speech_dir: Path = DEFAULT_SPEECH_DIR  # where spoken clips are cached (a place, not content)
     title: str = ""  # the lesson's title ("" for the default)
     transparent: bool = False  # no background (WebM with alpha), for clips over slides
+    subtitle_bom: bool = False  # lesson.srt/.vtt start with a UTF-8 byte-order mark (not in the picture)
 
     @property
     def lesson_title(self) -> str:

@@ -86,9 +86,12 @@ def _subtitles(cues: list[Cue]) -> list[srt.Subtitle]:
     ]
 
 
-def write_srt(cues: list[Cue], dest: Path) -> Path:
-    """SubRip subtitles (UTF-8), written whole or not at all."""
-    return write_text(dest, srt.compose(_subtitles(cues), reindex=False))
+BOM = "\ufeff"  # the UTF-8 byte-order mark some players (and Windows tools) need to read UTF-8
+
+
+def write_srt(cues: list[Cue], dest: Path, bom: bool = False) -> Path:
+    """SubRip subtitles (UTF-8; with a byte-order mark first when `bom`), written whole or not at all."""
+    return write_text(dest, (BOM if bom else "") + srt.compose(_subtitles(cues), reindex=False))
 
 
 def _vtt_stamp(t: timedelta) -> str:
@@ -100,13 +103,14 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write_vtt(cues: list[Cue], dest: Path) -> Path:
-    """WebVTT subtitles (UTF-8) for browsers, written whole or not at all."""
+def write_vtt(cues: list[Cue], dest: Path, bom: bool = False) -> Path:
+    """WebVTT subtitles (UTF-8; with a byte-order mark first when `bom`, which WebVTT allows) for
+    browsers, written whole or not at all."""
     body = "".join(
         f"\n{_vtt_stamp(s.start)} --> {_vtt_stamp(s.end)}\n{_vtt_escape(_unguarded(s.content))}\n"
         for s in _subtitles(cues)
     )
-    return write_text(dest, "WEBVTT\n" + body)
+    return write_text(dest, (BOM if bom else "") + "WEBVTT\n" + body)
 
 
 def _unguarded(text: str) -> str:
@@ -117,7 +121,7 @@ def read_srt(path: Path) -> list[Cue]:
     """The cues of a SubRip file (as write_srt wrote them: the zero-width guards removed)."""
     return [
         Cue(s.start.total_seconds(), s.end.total_seconds(), _unguarded(s.content))
-        for s in srt.parse(path.read_text(encoding="utf-8"))
+        for s in srt.parse(path.read_text(encoding="utf-8-sig"))  # with or without a byte-order mark
     ]
 
 

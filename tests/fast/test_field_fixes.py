@@ -92,3 +92,18 @@ def test_subtitle_lines_stay_short_even_for_a_very_long_word():
     lines = [line for cue in cues for line in cue.text.split("\n")]
     assert all(len(line) <= MAX_LINE for line in lines), lines
     assert "".join(lines).replace("-", "").replace(" ", "") == f"the{word}satonthemat"
+
+
+def test_subtitles_can_start_with_a_byte_order_mark_and_read_back_either_way(tmp_path):
+    from scenes.rendering.subtitles import Cue, read_srt, write_srt, write_vtt
+
+    cues = [Cue(0.0, 1.5, "Le café est prêt"), Cue(1.5, 3.0, "猫が座った")]
+    plain, marked = write_srt(cues, tmp_path / "a.srt"), write_srt(cues, tmp_path / "b.srt", bom=True)
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert marked.read_bytes().startswith(b"\xef\xbb\xbf1\r\n") or marked.read_bytes().startswith(
+        b"\xef\xbb\xbf1\n"
+    )
+    assert marked.read_bytes()[3:] == plain.read_bytes()  # the mark, then the very same UTF-8
+    assert [c.text for c in read_srt(marked)] == [c.text for c in read_srt(plain)] == [c.text for c in cues]
+    vtt = write_vtt(cues, tmp_path / "b.vtt", bom=True).read_bytes()
+    assert vtt.startswith(b"\xef\xbb\xbfWEBVTT")

@@ -56,9 +56,19 @@ def test_file_settings_reach_the_render_and_flags_win(captured, tmp_path):
     assert settings.aspect == "1:1"  # the flag wins
     assert captured["out_dir"] == tmp_path / "rendered"
     assert settings.title == "Dogs" and settings.captions is False
+    assert settings.subtitle_bom is False
     trace = settings.load_trace()
     assert trace.config.sentence == "a dog ran to a park"
     assert trace.config.epochs == 7 and trace.config.seed == 4  # the flag wins
+
+
+def test_the_subtitle_byte_order_mark_is_asked_for_by_flag_or_by_file(captured, tmp_path):
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text('[output]\nsubtitle_bom = true\n')
+    assert CliRunner().invoke(render.cli, ["lesson", "--config", str(lesson)]).exit_code == 0
+    assert captured["settings"].subtitle_bom is True
+    assert CliRunner().invoke(render.cli, ["lesson", "--subtitle-bom"]).exit_code == 0
+    assert captured["settings"].subtitle_bom is True
 
 
 @pytest.mark.parametrize(
