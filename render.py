@@ -81,7 +81,17 @@ def make_config(sentence, context, epochs, lr, optimizer, dim, hidden, seed) -> 
         build_dataset(config.sentence, config.context)
     except ValueError as e:
         raise click.UsageError(f"--sentence: {e}") from None
+    refuse_undrawable(config.sentence, "--sentence")
     return config
+
+
+def refuse_undrawable(content: str, what: str) -> None:
+    """A text with characters no installed font can draw is a usage error naming its script."""
+    from scenes.kit.fonts import coverage_problem
+
+    problem = coverage_problem(content, what)
+    if problem is not None:
+        raise click.UsageError(problem)
 
 
 def trace_option(fn):
@@ -189,6 +199,8 @@ def render_settings(
     """The settings of a render, with every trace it needs resolved now (the comparison runs of
     chapter 8 are trained here when not cached), before any scene or worker starts."""
     config = load_trace(trace_path).config
+    if title:
+        refuse_undrawable(title, "--title")
     return RenderSettings(
         trace=trace_path,
         comparisons=tuple(lesson_runs(config).items()),

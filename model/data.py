@@ -9,6 +9,7 @@ pads the context at the beginning of a sentence; it is never predicted.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -21,14 +22,41 @@ TRAILING_PUNCTUATION = ".,!?;:"  # dropped from the end of a word, nothing else 
 ENTITY = re.compile(r"&#?\w+;")  # "&amp;", "&#38;": kept whole
 
 
+JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: they shape a word (Indic, Persian, emoji)
+
+
+def normalise(text: str) -> str:
+    """Text as one canonical string: Unicode NFC ("café" typed with a combining accent is the
+    precomposed "café"), and invisible format characters (Unicode category Cf: zero-width space,
+    byte-order mark, soft hyphen, direction marks and embeddings) dropped where they carry no
+    meaning. Joiners (U+200C, U+200D) and tag characters are kept inside a word, where they
+    shape it (an emoji sequence such as 👩‍💻, a Persian or Indic spelling); at a word's edge
+    they are dropped. Variation selectors (❤️ = U+2764 U+FE0F) are not format characters and stay.
+
+    Source: Unicode Standard Annex #15 (normalisation forms) and the General_Category property
+    (UnicodeData.txt), as Python's unicodedata implements them.
+    """
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for i, c in enumerate(text):
+        if unicodedata.category(c) != "Cf":
+            kept.append(c)
+            continue
+        inside = 0 < i < len(text) - 1 and not text[i - 1].isspace() and not text[i + 1].isspace()
+        if inside and (c in JOINERS or 0xE0020 <= ord(c) <= 0xE007F) and kept and not kept[-1].isspace():
+            kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def tokenize(sentence: str) -> list[str]:
     """Lowercase words split on whitespace, sentence punctuation at word ends dropped.
 
-    "The cat sat." and "the cat sat" give the same words. Every other character
-    is kept as typed, and a word written like an HTML entity ("&amp;") keeps its ";".
+    "The cat sat." and "the cat sat" give the same words; so do "café" typed with or without a
+    combining accent, and a word with a stray zero-width space (see `normalise`). Every other
+    character is kept as typed, and a word written like an HTML entity ("&amp;") keeps its ";".
     """
     words = []
-    for raw in sentence.split():
+    for raw in normalise(sentence).split():
         lowered = raw.lower()
         word = lowered if ENTITY.fullmatch(lowered) else lowered.rstrip(TRAILING_PUNCTUATION)
         if word:

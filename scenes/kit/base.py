@@ -17,7 +17,7 @@ from model.analysis import focus_pair
 from scenes.kit import style
 from scenes.kit.cells import word_chip
 from scenes.kit.narration import Narrator
-from scenes.kit.text import fit_width, text
+from scenes.kit.text import fit_width, right_to_left, text
 from scenes.kit.voice import Speaker
 from scenes.lesson import chapter_number
 from scenes.rendering.settings import RenderSettings
@@ -159,6 +159,8 @@ class LessonScene(Scene):
         self.pair = focus_pair(self.trace)
         self.ctx, self.target = self.trace.pair_words(self.pair)  # its context words and right word
         self.right = int(self.trace.targets[self.pair])  # the right word's vocabulary id
+        # A right-to-left text (Arabic, Hebrew...): rows of its words read from the right.
+        self.rtl = right_to_left(" ".join(w for sentence in self.trace.sentences for w in sentence))
         self.chapter_number = chapter_number(type(self).__name__)
         self.beats: list[str] = []
         self.beat_starts: list[float] = []  # scene time at which each beat began
@@ -213,6 +215,11 @@ class LessonScene(Scene):
     # ---- words ----------------------------------------------------------------
     def word_colors(self) -> list:
         return [style.word_color(i) for i in range(self.trace.V)]
+
+    @property
+    def reading_arrow(self) -> str:
+        """The arrow pointing the way the text reads: → (or ← for a right-to-left text)."""
+        return "←" if self.rtl else "→"
 
     def color_of(self, word: str):
         """A vocabulary word's colour; the start token is muted."""

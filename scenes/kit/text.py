@@ -3,6 +3,7 @@ layouts of words (rows that wrap, columns, paragraphs, a panel behind a group)."
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import numpy as np
@@ -21,10 +22,46 @@ from manim import (
 from scenes.kit import style
 from scenes.kit.formatting import wrap_words
 
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK: a line starting with it is laid out from the left edge
+
+
+def right_to_left(content: str) -> bool:
+    """Whether `content` is written right to left: its first strong character is Arabic, Hebrew,
+    Syriac, Thaana, N'Ko... (Unicode bidirectional class R or AL; source: UAX #9, rule P2)."""
+    for c in content:
+        kind = unicodedata.bidirectional(c)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _one_glyph_per_character(content: str) -> bool:
+    """Text whose every character is drawn as one glyph of its own: Latin, Greek and Cyrillic
+    letters, digits and punctuation, without combining marks or format characters."""
+    return all(ord(c) < 0x0590 and unicodedata.category(c)[0] != "M" for c in content)
+
 
 def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str = style.FONT, **kw) -> Text:
-    """Plain text, shown literally (never parsed as markup or LaTeX)."""
-    mob = Text(content, font=font, font_size=size, color=color, disable_ligatures=True, **kw)
+    """Plain text, shown literally (never parsed as markup or LaTeX), in any script.
+
+    The text is normalised (NFC, invisible format characters dropped where they mean nothing: see
+    model.data.normalise). Latin, Greek and Cyrillic text is drawn one glyph per character (no
+    ligatures). Anything else (Arabic, Hebrew, Thai, Indic scripts, emoji sequences, combining
+    accents) is drawn as the font shapes it, never by counting characters; a right-to-left line
+    is laid out from the left edge of its surface (a leading LRM), so none of it falls outside.
+    `original_text` holds the normalised text, as the viewer reads it.
+    """
+    from model.data import normalise
+
+    shown = normalise(content)
+    if _one_glyph_per_character(shown):
+        mob = Text(shown, font=font, font_size=size, color=color, disable_ligatures=True, **kw)
+    else:
+        laid = "\n".join(LRM + line if right_to_left(line) else line for line in shown.split("\n"))
+        mob = Text(laid, font=font, font_size=size, color=color, disable_ligatures=False, **kw)
+        mob.original_text = shown
     return _lighten(mob)
 
 
@@ -102,9 +139,10 @@ class GlyphNumber(VGroup):
         return self
 
 
-def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25) -> VGroup:
-    """Lay items out left to right in rows no wider than max_width (like words in a paragraph),
-    each row centred. Returns the group of rows."""
+def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25, rtl: bool = False) -> VGroup:
+    """Lay items out in reading order in rows no wider than max_width (like words in a paragraph),
+    each row centred: left to right, or right to left when `rtl` (an Arabic or Hebrew text, whose
+    first word sits at the right). Returns the group of rows; each row keeps the items' order."""
     rows, row, width = [], [], 0.0
     for item in items:
         w = item.width + (h_buff if row else 0)
@@ -116,7 +154,8 @@ def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25) ->
         width += w
     if row:
         rows.append(row)
-    out = VGroup(*[VGroup(*r).arrange(RIGHT, buff=h_buff) for r in rows]).arrange(DOWN, buff=v_buff)
+    way = LEFT if rtl else RIGHT
+    out = VGroup(*[VGroup(*r).arrange(way, buff=h_buff) for r in rows]).arrange(DOWN, buff=v_buff)
     return out
 
 
