@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scenes.files import atomic_path, file_digest, write_text
+from scenes.files import atomic_path, copy_whole, file_digest, write_text
 from scenes.kit.voice import Voice
 from scenes.lesson import Chapter, chapter_number
 from scenes.publishing.join import concat_videos, video_duration
@@ -21,7 +21,14 @@ from scenes.publishing.manifest import render_settings, write_manifest
 from scenes.publishing.page import lesson_page
 from scenes.publishing.script import script_markdown
 from scenes.publishing.workers import STATE_DIR, ChapterRecord, record_path, render_chapters
-from scenes.publishing.youtube import chapters_text, description_text, lesson_summary, youtube_chapters
+from scenes.publishing.youtube import (
+    MAX_SHORT_SECONDS,
+    chapters_text,
+    description_text,
+    lesson_summary,
+    shorts_text,
+    youtube_chapters,
+)
 from scenes.rendering.audio import decoded_sound, integrated_loudness
 from scenes.rendering.settings import RenderSettings
 from scenes.rendering.subtitles import read_srt, shifted, write_srt, write_vtt
@@ -171,6 +178,8 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
         ):
             if f:
                 made.append(dict(path=out_dir / f, kind=kind, duration=round(duration, 3)))
+    if settings.aspect == "9:16":  # a vertical lesson: each chapter is also a YouTube Short
+        made += write_shorts(out_dir, chapters, records, durations, settings.lesson_title)
     facts = render_settings(
         settings,
         audio=sound,
@@ -189,6 +198,27 @@ def _join(chapters, records: list[ChapterRecord], settings: RenderSettings, out_
         chapters=[(c, out_dir / r.video, d) for c, r, d in zip(chapters, records, durations)],
         files=[m["path"] for m in made],
     )
+
+
+def write_shorts(out_dir: Path, chapters, records, durations: list[float], lesson_title: str) -> list[dict]:
+    """shorts/NN-Name.mp4 for every chapter under 3 minutes (the vertical chapter as it is: voiced,
+    fast-start) and shorts/shorts.txt with each Short's title and description. Returns the files
+    made, for the manifest."""
+    folder = out_dir / "shorts"
+    folder.mkdir(exist_ok=True)
+    listed, made = [], []
+    for chapter, record, duration in zip(chapters, records, durations):
+        name = f"{record.index:02d}-{chapter.name}.mp4"
+        narration = " ".join(line["text"] for line in record.lines)
+        listed.append((name, chapter.title, duration, narration))
+        if duration < MAX_SHORT_SECONDS:
+            short = copy_whole(out_dir / record.video, folder / name)
+            made.append(dict(path=short, kind=f"YouTube Short: {chapter.title}", duration=round(duration, 3)))
+    made.append(dict(path=write_text(folder / "shorts.txt", shorts_text(lesson_title, listed)),
+                     kind="YouTube Shorts: titles and descriptions"))
+    for old in set(folder.glob("*.mp4")) - {m["path"] for m in made}:  # a chapter that grew past 3 min
+        old.unlink()
+    return made
 
 
 def make_thumbnail(out_dir: Path, settings: RenderSettings) -> Path:

@@ -95,3 +95,40 @@ def description_text(title: str, summary: str, chapters: list[tuple[str, float]]
         kept = summary.encode("utf-8")[: max(0, len(summary.encode("utf-8")) - excess - 3)]
         out = text(kept.decode("utf-8", "ignore").rstrip() + "…")
     return out
+
+
+MAX_SHORT_SECONDS = 180.0  # YouTube treats a vertical (or square) video up to 3 minutes long as a Short
+SHORT_TEASER = 300  # characters of a chapter's narration quoted in its Short's description
+
+
+def short_title(chapter_title: str, lesson_title: str, number: int, total: int) -> str:
+    """A chapter's Short title: the chapter first (what shows on the Shorts shelf), its place, then the
+    lesson; YouTube's rules as for any title (see youtube_title)."""
+    return youtube_title(f"{chapter_title} ({number}/{total}) · {lesson_title}")
+
+
+def shorts_text(lesson_title: str, shorts: list[tuple[str, str, float, str]]) -> str:
+    """shorts.txt: for each chapter (file name, chapter title, seconds, its narration) its Short's
+    title and description lines, ready to paste; a chapter of MAX_SHORT_SECONDS or more is listed
+    as too long to be a Short (its file is not written)."""
+    total = len(shorts)
+    out = [
+        "YouTube Shorts: each chapter of the vertical lesson on its own, under 3 minutes.",
+        "Upload each file with the title and description below it.",
+    ]
+    for number, (name, title, seconds, narration) in enumerate(shorts, 1):
+        out += ["", f"== {name} ({clock(seconds)})"]
+        if seconds >= MAX_SHORT_SECONDS:
+            out.append(f"{clock(seconds)} long, over the 3 minutes a Short may last: not written as a Short.")
+            continue
+        teaser = " ".join(narration.split())
+        if len(teaser) > SHORT_TEASER:
+            teaser = teaser[: SHORT_TEASER - 1].rsplit(" ", 1)[0] + "…"
+        out += [
+            f"Title: {short_title(title, lesson_title, number, total)}",
+            "Description:",
+            youtube_text(f"Part {number} of {total} of “{' '.join(lesson_title.split())}”: {title}."),
+            youtube_text(teaser),
+            "#Shorts",
+        ]
+    return "\n".join(out) + "\n"

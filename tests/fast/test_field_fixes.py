@@ -107,3 +107,36 @@ def test_subtitles_can_start_with_a_byte_order_mark_and_read_back_either_way(tmp
     assert [c.text for c in read_srt(marked)] == [c.text for c in read_srt(plain)] == [c.text for c in cues]
     vtt = write_vtt(cues, tmp_path / "b.vtt", bom=True).read_bytes()
     assert vtt.startswith(b"\xef\xbb\xbfWEBVTT")
+
+
+def test_a_vertical_lesson_writes_each_chapter_under_three_minutes_as_a_short(tmp_path):
+    from scenes.lesson import LESSON
+    from scenes.publishing.lesson import write_shorts
+    from scenes.publishing.workers import ChapterRecord
+    from scenes.publishing.youtube import MAX_TITLE
+
+    chapters = LESSON[:3]
+    records, durations = [], [52.0, 181.5, 95.0]  # the second is too long for a Short
+    (tmp_path / "chapters").mkdir()
+    for k, chapter in enumerate(chapters, 1):
+        video = f"chapters/{k:02d}-{chapter.name}.mp4"
+        (tmp_path / video).write_bytes(b"video %d" % k)
+        lines = [dict(beat=f"{k:02d}-a", text="The cat <3 sat. " * 40, duration=2.0)]
+        records.append(
+            ChapterRecord(chapter.name, k, "key", video, None, None, durations[k - 1], 1, lines=lines)
+        )
+    stale = tmp_path / "shorts" / "09-Old.mp4"
+    stale.parent.mkdir()
+    stale.write_bytes(b"old")
+    title = "A lesson <about> cats " + "and more " * 20
+    made = write_shorts(tmp_path, chapters, records, durations, title)
+    shorts = sorted(p.name for p in (tmp_path / "shorts").glob("*.mp4"))
+    assert shorts == [f"01-{chapters[0].name}.mp4", f"03-{chapters[2].name}.mp4"]  # not the long one
+    assert (tmp_path / "shorts" / shorts[0]).read_bytes() == b"video 1"
+    text = (tmp_path / "shorts" / "shorts.txt").read_text(encoding="utf-8")
+    titles = [line[len("Title: "):] for line in text.splitlines() if line.startswith("Title: ")]
+    assert len(titles) == 2 and titles[0].startswith(f"{chapters[0].title} (1/3)")
+    assert all(len(t) <= MAX_TITLE for t in titles)
+    assert "<" not in text and ">" not in text and text.count("#Shorts") == 2
+    assert "3:01 long, over the 3 minutes a Short may last" in text
+    assert {m["path"].name for m in made} == {*shorts, "shorts.txt"}
