@@ -7,12 +7,13 @@ from __future__ import annotations
 
 def percent(p: float, decimals: int | None = None) -> str:
     """How the lesson writes a probability: whole percent, or one decimal near the ends
-    (or exactly `decimals` decimals)."""
+    (or exactly `decimals` decimals). Only a certainty is written 100% or 0%: 99.96% is "99.9%"
+    and 0.04% is "0.1%", never "100.0%" or "0.0%". At most 5 characters without `decimals`."""
     value = 100.0 * float(p)
     if decimals is not None:
         return f"{value:.{decimals}f}%"
     if 0 < value < 1 or 99 < value < 100:
-        return f"{value:.1f}%"
+        return f"{min(max(value, 0.1), 99.9):.1f}%"
     return f"{value:.0f}%"
 
 

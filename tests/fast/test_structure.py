@@ -109,6 +109,8 @@ def test_numbers_are_written_one_way():
     from scenes.kit.formatting import count, learning_rate, percent, round_step
 
     assert [percent(p) for p in (0.2034, 0.996, 0.004, 1.0)] == ["20%", "99.6%", "0.4%", "100%"]
+    # Only a certainty reads 100% or 0%; never more than five characters (a cell's width).
+    assert [percent(p) for p in (0.99996, 0.00004, 0.0)] == ["99.9%", "0.1%", "0%"]
     assert (count(1234), learning_rate(0.01), learning_rate(5.0)) == ("1,234", "0.01", "5")
     assert [round_step(n, 6) for n in (5, 12, 60, 2000)] == [1, 2, 10, 500]
 
