@@ -67,7 +67,7 @@ SMALL_SIZE = 18
 CAPTION_SIZE = 24
 
 # ---- timing (seconds) ---------------------------------------------------------
-READING_PAUSE = 1.0  # added to every line's reading time
+READING_PAUSE = 0.6  # seconds added to every phrase's reading time (a breath between phrases)
 FADE_TIME = 0.6
 MOVE_TIME = 1.2
 
