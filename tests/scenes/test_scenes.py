@@ -67,7 +67,7 @@ def test_every_beat_keeps_text_inside_the_safe_area_without_overlap(
 
 
 def test_layout_check_catches_overlap_leaving_the_frame_and_fine_print(small_trace_file, tmp_path):
-    from manim import RIGHT, UP
+    from manim import DOWN, RIGHT, UP
 
     from scenes.kit.text import text
 
@@ -78,7 +78,8 @@ def test_layout_check_catches_overlap_leaving_the_frame_and_fine_print(small_tra
             a, b = text("overlapping words", 30), text("overlapping words", 30)
             off = text("far away", 30).shift(RIGHT * 20)
             tiny = text("fine print", 30).scale(0.3).shift(UP * 2)  # drawn at size 9
-            scene.add(a, b, off, tiny)
+            small_number = GlyphNumber("42%", 22).scale(0.4).shift(DOWN * 2)  # drawn at size 8.8
+            scene.add(a, b, off, tiny, small_number)
             found["problems"] = layout_problems(scene)
 
     render_chapter(
@@ -91,6 +92,7 @@ def test_layout_check_catches_overlap_leaving_the_frame_and_fine_print(small_tra
     assert "'overlapping words' overlaps 'overlapping words'" in found["problems"]
     assert "'far away' is outside the title-safe area" in found["problems"]
     assert "'fine print' is too small to read (size 9.0 < 12)" in found["problems"]
+    assert any(p.startswith("number at") and "(size 8.8 < 12)" in p for p in found["problems"])
 
 
 def test_watch_it_learn_shows_the_numbers_of_the_trace_it_is_given(tmp_path):
