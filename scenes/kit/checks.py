@@ -53,14 +53,7 @@ def _font_size(mob) -> float:
     """The size a text is drawn at now, scaling included."""
     if isinstance(mob, Text):
         return float(mob.font_size)
-    # A GlyphNumber: its size, times how much its drawn glyphs have been scaled since typesetting.
-    from scenes.kit.text import _glyph_sheet
-
-    glyphs, _ = _glyph_sheet(mob.size)
-    for c, cell in zip(mob.content, mob.cells):
-        if c in glyphs and len(cell.points) and glyphs[c][0].height > 0:
-            return float(mob.size) * cell.height / glyphs[c][0].height
-    return float(mob.size)
+    return float(mob.size) * mob.drawn_scale  # a GlyphNumber: its own size, as scaled since
 
 
 def describe(mob) -> str:

@@ -99,13 +99,17 @@ def number_text(content: str, size: float = style.LABEL_SIZE, color=style.INK):
     return GlyphNumber(content, size, color)
 
 
+_ARM = 1e-3  # frame units: the length of a GlyphNumber's scale marks
+
+
 class GlyphNumber(VGroup):
     """A number whose characters can be changed in place, every frame, cheaply.
 
     It owns one path per character slot (`slots` of them) and rewrites their
     points from cached glyphs: no new mobjects, so it animates safely inside
-    updaters. Pad with spaces (f"{percent(p):>5}") to keep digits from jumping.
-    Characters other than digits and . , % - + − × = ( ) / are not supported.
+    updaters. Scaled or moved, it keeps drawing new characters at its drawn size and
+    place. Pad with spaces (f"{percent(p):>5}") to keep digits from jumping. Characters
+    other than digits and . , % - + − × = ( ) / are not supported.
     """
 
     def __init__(self, content: str, size: float = style.LABEL_SIZE, color=style.INK,
@@ -113,9 +117,12 @@ class GlyphNumber(VGroup):
         super().__init__()
         self.size = size  # the glyphs come from the cached sheet, never stored here (copies stay cheap)
         glyphs, advance = _glyph_sheet(size)
-        # An invisible point at the left edge of slot 0: it remembers where the number is as it moves.
+        # An invisible mark at the left edge of slot 0, with two tiny arms (right and up): it remembers
+        # where the number is and how much it has been scaled, so new digits are drawn as it is drawn.
         self.home = np.array([glyphs["0"][0].get_center()[0] - advance / 2, 0.0, 0.0])
-        self.anchor = VMobject(stroke_width=0, fill_opacity=0).set_points(np.array([self.home] * 4))
+        h, e = self.home, _ARM
+        marks = np.array([h, h + RIGHT * e, h + UP * e, h])
+        self.anchor = VMobject(stroke_width=0, fill_opacity=0).set_points(marks)
         self.cells = [VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
                       for _ in range(slots or len(content))]
         self.add(self.anchor, *self.cells)
@@ -126,7 +133,8 @@ class GlyphNumber(VGroup):
             raise ValueError(f"{content!r} has more than {len(self.cells)} characters.")
         self.content = content  # what it shows (read by tests and checks)
         glyphs, advance = _glyph_sheet(self.size)
-        offset = self.anchor.points[0] - self.home
+        a = self.anchor.points
+        scale = np.array([np.linalg.norm(a[1] - a[0]) / _ARM, np.linalg.norm(a[2] - a[0]) / _ARM, 1.0])
         for k, cell in enumerate(self.cells):
             c = content[k] if k < len(content) else " "
             if c == " ":
@@ -135,8 +143,13 @@ class GlyphNumber(VGroup):
             if c not in glyphs:
                 raise ValueError(f"GlyphNumber cannot show {c!r}.")
             g, i = glyphs[c]
-            cell.set_points(g.points + RIGHT * (k - i) * advance + offset)
+            cell.set_points((g.points + RIGHT * (k - i) * advance - self.home) * scale + a[0])
         return self
+
+    @property
+    def drawn_scale(self) -> float:
+        """How much the number has been scaled since it was made (1: its own size)."""
+        return float(np.linalg.norm(self.anchor.points[2] - self.anchor.points[0]) / _ARM)
 
 
 def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25, rtl: bool = False) -> VGroup:

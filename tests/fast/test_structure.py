@@ -121,3 +121,15 @@ def test_the_code_is_formatted_to_the_projects_width():
         pytest.fail("ruff is not installed (it comes with `pip install -e '.[test]'`)")
     done = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_a_scaled_number_keeps_its_drawn_size_when_it_changes():
+    from scenes.kit.text import GlyphNumber
+
+    number = GlyphNumber("12%", 22)
+    height = number.height
+    number.scale(0.5).shift([1.0, 2.0, 0.0])
+    number.set_text("38%")
+    assert number.drawn_scale == pytest.approx(0.5)
+    assert number.height == pytest.approx(height * 0.5, rel=0.05)  # not snapped back to full size
+    assert number.get_left()[0] == pytest.approx(GlyphNumber("38%", 22).scale(0.5).get_left()[0] + 1.0, abs=0.05)
