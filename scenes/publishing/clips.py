@@ -1,7 +1,8 @@
 """Clips for slide decks: one per beat, cut from the rendered chapters.
 
-Each beat starts on a new animation, and every animation starts on a keyframe, so a beat
-is cut out of its chapter by stream copy (no re-encoding), narration audio included.
+Each beat starts on a new animation, and every animation starts on a keyframe, so a beat's
+picture is cut out of its chapter by stream copy (no re-encoding), at frame numbers, with
+every frame of the beat; its narration is cut at the same instant, to the sample.
 Beside each clip: a PNG of its last frame, optionally a looping GIF and a WebM with a
 transparent background, then notes.md (the narration as speaker notes), index.html (a
 contact sheet with a present mode: one beat per slide, full screen, notes in a presenter
@@ -23,6 +24,17 @@ from scenes.lesson import Chapter
 from scenes.publishing.deck import DECK, STILLS_DECK, build_deck
 from scenes.publishing.manifest import render_settings, write_manifest
 from scenes.publishing.workers import STATE_DIR, render_chapters
+from scenes.rendering.audio import (
+    AAC_FRAME,
+    RATE,
+    decoded_sound,
+    encode_sound,
+    frame_grid,
+    grid_packets,
+    interleaved,
+    sound_stream,
+    video_duration,
+)
 from scenes.rendering.formats import MP4_OPTIONS
 from scenes.rendering.settings import RenderSettings
 
@@ -61,32 +73,59 @@ class Clips(list):
     deck: Deck | None = None
 
 
-def cut_video(src: Path, dest: Path, start: float, end: float) -> Path:
-    """The part of `src` from `start` to `end` seconds (start on a keyframe), by stream copy."""
-    options = MP4_OPTIONS if dest.suffix == ".mp4" else {}
-    fmt = "mp4" if dest.suffix == ".mp4" else "webm"
+def cut_video(
+    src: Path, dest: Path, start: float, end: float | None, sound: np.ndarray | None = None, grid=None
+) -> Path:
+    """The frames of `src` from `start` to `end` seconds (None: to its last frame), by stream
+    copy, in an MP4 or (by `dest`'s suffix) a WebM, written whole or not at all.
+
+    Times are turned into frame numbers (k / fps), and the cut takes exactly the frames whose
+    place in presentation order is in that range, restamped on the exact frame grid from 0
+    (manim's joints and WebM's milliseconds leave timestamps a little off k / fps: a cut by
+    timestamp would miss a keyframe lying a fraction of a millisecond early). Every beat starts
+    on a keyframe (see encoder_options), so the clip's first packet is one.
+
+    An MP4 clip of a source with sound gets `sound` ((n, 2) samples at RATE of the whole source as
+    a player hears it; decoded here when not given) from the same instant to the sample,
+    re-encoded (AAC needs its own priming): the voice stays in step with the picture. Its sound
+    is cut to a whole number of AAC frames, so it ends at most 1024 samples before the picture.
+    `grid`: src's FrameGrid, if known (cutting many clips from one chapter).
+    Raises ValueError if the cut does not start on a keyframe or holds no frame."""
+    mp4 = dest.suffix == ".mp4"
+    grid = frame_grid(src) if grid is None else grid
+    first = round(start * grid.fps)
+    last = grid.count if end is None else min(grid.count, round(end * grid.fps))
+    chosen = [(rank, key) for rank, key in zip(grid.ranks, grid.keys) if first <= rank < last]
+    if not chosen:
+        raise ValueError(f"no frames of {src.name} between {start:.3f} s and {end} s")
+    if not chosen[0][1] or chosen[0][0] != first:
+        raise ValueError(f"{src.name}: frame {first} ({start:.3f} s) is not a keyframe: cannot cut there")
     with (
         atomic_path(dest) as tmp,
         av.open(str(src)) as source,
-        av.open(str(tmp), "w", format=fmt, options=options) as out,
+        av.open(str(tmp), "w", format="mp4" if mp4 else "webm", options=MP4_OPTIONS if mp4 else {}) as out,
     ):
-        streams = [s for s in source.streams if s.type in ("video", "audio")]
-        outs = {s.index: out.add_stream_from_template(s) for s in streams}
-        if fmt == "webm":  # VP9 alpha travels beside each frame; this tells players to use it
-            for s in streams:
-                if s.type == "video":
-                    outs[s.index].metadata["alpha_mode"] = "1"
-        for packet in source.demux(*streams):
-            if packet.dts is None or packet.pts is None:
-                continue
-            tb = packet.stream.time_base
-            t = float(packet.pts * tb)
-            if t < start - 1e-6 or t >= end - 1e-6:
-                continue
-            shift = int(round(start / tb))
-            packet.pts -= shift
-            packet.dts -= shift
-            packet.stream = outs[packet.stream.index]
+        vin = source.streams.video[0]
+        vout = out.add_stream_from_template(vin)
+        if not mp4:  # VP9 alpha travels beside each frame; this tells players to use it
+            vout.metadata["alpha_mode"] = "1"
+        aout = sound_stream(out) if mp4 and source.streams.audio else None
+
+        def picture():
+            for packet in grid_packets(source, vin, grid, first, last):
+                packet.stream = vout
+                yield packet
+
+        parts = [picture()]
+        if aout is not None:
+            sound = decoded_sound(src) if sound is None else sound
+            spf = RATE / grid.fps  # samples per frame
+            a, b = int(first * spf), int(last * spf)
+            piece = np.zeros((b - a, 2), dtype=np.float32)
+            got = sound[a:b]
+            piece[: len(got)] = got
+            parts.append(encode_sound(aout, piece[: max(AAC_FRAME, (b - a) // AAC_FRAME * AAC_FRAME)]))
+        for packet in interleaved(*parts):
             out.mux(packet)
     return dest
 
@@ -412,8 +451,16 @@ def make_clips(records, chapters, out_dir: Path, *, gif: bool = False, webm_reco
     webm_by_name = {r.name: r for r in (webm_records or [])}
     for record, chapter in zip(records, chapters):
         source = out_dir / record.video
-        for beat, start, end, text in beat_spans(record):
-            video = cut_video(source, out_dir / f"{beat}.mp4", start, end)
+        with av.open(str(source)) as c:
+            voiced = bool(c.streams.audio)
+        sound = decoded_sound(source) if voiced else None  # once per chapter, cut for each beat
+        grid = frame_grid(source)
+        alpha = webm_by_name.get(record.name)
+        if alpha is not None:
+            alpha_spans = {b: (s0, s1) for b, s0, s1, _ in beat_spans(alpha)}
+            alpha_grid = frame_grid(out_dir / alpha.video)
+        for beat, start, end, text in beat_spans(record):  # a voiced chapter's padding is left out
+            video = cut_video(source, out_dir / f"{beat}.mp4", start, end, sound, grid)
             still = last_frame(video, out_dir / f"{beat}.png")
             clip = Clip(
                 beat=beat,
@@ -421,14 +468,15 @@ def make_clips(records, chapters, out_dir: Path, *, gif: bool = False, webm_reco
                 text=text,
                 video=video,
                 still=still,
-                duration=end - start,
+                duration=video_duration(video),
                 chapter_number=record.index,
             )
             if gif:
                 clip.gif = make_gif(video, out_dir / f"{beat}.gif")
-            if record.name in webm_by_name:
-                alpha = webm_by_name[record.name]
-                clip.webm = cut_video(out_dir / alpha.video, out_dir / f"{beat}.webm", start, end)
+            if alpha is not None:  # its own render: cut at its own beat starts
+                a0, a1 = alpha_spans.get(beat, (start, end))
+                webm = out_dir / f"{beat}.webm"
+                clip.webm = cut_video(out_dir / alpha.video, webm, a0, a1, grid=alpha_grid)
             clips.append(clip)
     return clips
 

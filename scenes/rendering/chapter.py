@@ -9,7 +9,7 @@ from pathlib import Path
 from scenes.files import atomic_path
 from scenes.kit.voice import read_audio
 from scenes.lesson import Chapter
-from scenes.rendering.audio import mux_narration, narration_track, video_duration
+from scenes.rendering.audio import frame_grid, mux_narration, narration_track, sound_padding
 from scenes.rendering.formats import manim_settings, transparent_settings
 from scenes.rendering.settings import RenderSettings
 from scenes.rendering.subtitles import narration_cues, write_srt, write_vtt
@@ -134,10 +134,13 @@ def _synthesis(speaker) -> tuple:
 
 
 def with_narration(video: Path, lines: list) -> Path:
-    """The chapter's video with its narration as the sound track (AAC, 48 kHz, stereo), as long
-    as the video to the sample: `<name>.voiced.mp4` beside it."""
+    """The chapter's video with its narration as the sound track (AAC, 48 kHz, stereo):
+    `<name>.voiced.mp4` beside it. Its last frame is held a little longer (under 32 frames) so
+    that picture and sound end together to the sample (see mux_narration)."""
     clips = [(line.start, read_audio(Path(line.audio))) for line in lines if line.audio]
-    track = narration_track(clips, video_duration(video))
+    grid = frame_grid(video)
+    frames = grid.count + sound_padding(grid.count, grid.fps)
+    track = narration_track(clips, float(frames / grid.fps))
     return mux_narration(video, track, video.with_name(f"{video.stem}.voiced.mp4"))
 
 

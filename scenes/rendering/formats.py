@@ -52,9 +52,21 @@ def frame_size(aspect: str) -> tuple[float, float]:
     return FRAME_SHORT_SIDE, FRAME_SHORT_SIDE * h / w
 
 
+def quality_of(width: int, height: int, fps: float) -> str | None:
+    """The quality preset (the test preset included) whose frames are `width` x `height` pixels
+    in some aspect at `fps` frames per second; None if none is."""
+    for quality in (*QUALITIES, *TEST_QUALITIES):
+        if frame_rate(quality) == fps and any(pixel_size(quality, a) == (width, height) for a in ASPECTS):
+            return quality
+    return None
+
+
 def encoder_options(quality: str) -> dict[str, str]:
     """x264 settings for YouTube-ready video: high quality (crf 18), a keyframe every half
-    second (g = fps/2), two B-frames. The preview trades size for speed."""
+    second (g = fps/2), two B-frames. The preview trades size for speed.
+
+    Every animation is encoded on its own (manim's segments), so every animation, and with it
+    every beat, starts on a keyframe (an IDR frame): clips are cut there by stream copy."""
     fps = frame_rate(quality)
     return {
         "crf": "18",
