@@ -14,8 +14,8 @@ trained (chapter 6 rendered from runs of two lengths). Then the voice: seconds o
 the bundled Piper voice makes per second of synthesis, and what speaking adds to a cold
 render (--voice-quality, default 1080p60; the lessons above are silent).
 
-Targets on a 2-core machine: preview at least 3x faster than it plays; 1080p60 within
-1.5x of its encoding floor; --jobs 2 at least 1.3x over --jobs 1; a re-run with nothing
+Targets on a 2-core machine (the motion issues): preview at least 4x faster than it plays;
+1080p60 within 1.0x of its encoding floor; --jobs 2 at least 1.3x over --jobs 1; a re-run with nothing
 changed under 5% of a cold render.
 """
 

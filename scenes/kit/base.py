@@ -53,8 +53,14 @@ class Layout:
         return 1.0
 
     @property
+    def margins(self) -> tuple[float, float, float]:
+        """Fractions of the frame kept clear at each side, the top and the bottom: the title-safe
+        margin, or in portrait the YouTube Shorts safe area (style.SHORTS_MARGINS)."""
+        return style.SHORTS_MARGINS if self.portrait else (style.SAFE_MARGIN,) * 3
+
+    @property
     def safe_left(self) -> float:
-        return -self.width / 2 * (1 - 2 * style.SAFE_MARGIN)
+        return -self.width / 2 + self.width * self.margins[0]
 
     @property
     def safe_right(self) -> float:
@@ -62,11 +68,11 @@ class Layout:
 
     @property
     def safe_top(self) -> float:
-        return self.height / 2 * (1 - 2 * style.SAFE_MARGIN)
+        return self.height / 2 - self.height * self.margins[1]
 
     @property
     def safe_bottom(self) -> float:
-        return -self.safe_top
+        return -self.height / 2 + self.height * self.margins[2]
 
     @property
     def safe_width(self) -> float:
@@ -78,7 +84,7 @@ class Layout:
 
     @property
     def caption_height(self) -> float:
-        return (2.7 if self.portrait else 2.1 if self.square else 1.55) * self.text_scale
+        return (2.2 if self.portrait else 2.1 if self.square else 1.55) * self.text_scale
 
     @property
     def caption_width(self) -> float:

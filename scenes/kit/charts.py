@@ -14,16 +14,22 @@ from manim import (
     DashedLine,
     Line,
     Rectangle,
+    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
 )
 
 from scenes.kit import style
+from scenes.kit.cells import fits_readably, shared_floor, word_labels
 from scenes.kit.formatting import loss_value, percent, round_step, tick
 from scenes.kit.text import GlyphNumber, fit_width, number_text, text
 
 MAX_OUTPUT_WORDS = 8  # output rows drawn; bigger vocabularies show the likeliest words and "others"
-MIN_BAR_SLOT = 0.8  # frame units per probability bar: narrower charts show fewer words plus "others"
+MIN_OUTPUT_WORDS = 4  # ... and never fewer (the right word, the likeliest others, "others")
+BAR_LABEL_SHARE = 0.95  # a bar's word label is at most this share of the bar's slot wide
+VALUE_SIZE_PER_SLOT = 21  # a bar's number ("33.3%", 0.042 units wide per unit of size) is drawn
+# at this size per frame unit of its slot: 87% of the slot wide at most
+BAR_NUMBER_FLOOR = 13.5  # a chart's numbers are at least this size when built: room to be fitted smaller
 OTHERS = "others"
 
 
@@ -76,32 +82,66 @@ def output_view(probs, right: int, limit: int = MAX_OUTPUT_WORDS) -> OutputView:
     return OutputView(tuple(keep), V)
 
 
+def bar_value_size(slot: float) -> float:
+    """The size of a probability bar's number in a slot `slot` frame units wide."""
+    return min(style.LABEL_SIZE, VALUE_SIZE_PER_SLOT * slot)
+
+
+def bars_fit(words, width: float) -> bool:
+    """Whether one bar per word (len(words) of them) fits `width` frame units readably: every
+    number at BAR_NUMBER_FLOOR or more, every word label at its row's smallest shared size
+    (cells.shared_label_size), whole or, a long word, cut short with an ellipsis."""
+    slot = width / len(words)
+    floor = shared_floor(style.LABEL_SIZE)
+    return bar_value_size(slot) >= BAR_NUMBER_FLOOR and all(
+        fits_readably(w, slot * BAR_LABEL_SHARE, floor) for w in words)
+
+
+def bars_view(vocab, probs, right: int, width: float, most: int = MAX_OUTPUT_WORDS) -> OutputView:
+    """The words a probability chart `width` frame units wide shows: every word when their bars
+    fit readably (bars_fit), else the right word and the likeliest others plus "others", as many
+    as fit (MIN_OUTPUT_WORDS at least, `most` at most). probs: (V,) or (T, V), as output_view."""
+    V = len(vocab)
+    for n in range(min(V, most), MIN_OUTPUT_WORDS - 1, -1):
+        view = output_view(probs, right, n)
+        if bars_fit(view.words(list(vocab)), width):
+            return view
+    return output_view(probs, right, min(V, MIN_OUTPUT_WORDS))
+
+
 class ProbabilityBars(VGroup):
     """One bar per vocabulary word: the network's probability for each next word.
 
     words/colors: the vocabulary and its colours; probs: (V,) values in [0, 1];
-    right: index of the right word (its label is marked), or None. A big vocabulary
-    (or a narrow chart) shows the likeliest words and the right word plus an "others"
-    bar holding the rest: chosen from `history`, the (T, V) values the bars will show
-    over time, when given (else from `probs`), or given outright as `view`.
+    right: index of the right word (its label is marked), or None. When the words' bars do not
+    all fit readably (see bars_view) the chart shows the likeliest words and the right word plus
+    an "others" bar holding the rest: chosen from `history`, the (T, V) values the bars will show
+    over time, when given (else from `probs`), or given outright as `view`. The word labels share
+    one size; a word too long for its slot is cut short with an ellipsis (the chips elsewhere
+    show it whole).
     """
 
     def __init__(self, words, colors, probs, *, width: float, height: float, right: int | None = None,
                  history=None, view: OutputView | None = None):
         super().__init__()
         probs = np.asarray(probs, dtype=float)
-        # About 0.8 frame units per bar keeps the word labels readable.
-        limit = max(4, min(MAX_OUTPUT_WORDS, int(width / MIN_BAR_SLOT)))
-        self.view = view or output_view(probs if history is None else history,
-                                        int(np.argmax(probs)) if right is None else right, limit)
+        self.view = view or bars_view(words, probs if history is None else history,
+                                      int(np.argmax(probs)) if right is None else right, width)
         self.words = self.view.words(list(words))
         colors = self.view.colors(list(colors))
         # A fixed, invisible frame: the group's size never depends on the values shown.
         self.frame = Rectangle(width=width, height=height, stroke_opacity=0, fill_opacity=0)
+        self.built_width = width  # set_values keeps to the size the group has been scaled to since
         slot = width / len(self.words)
         bar_width = slot * 0.62
-        label_size = min(style.LABEL_SIZE, 100 * slot / max(4, max(len(w) for w in self.words)))
-        self.value_size = min(style.LABEL_SIZE, 120 * slot / 6)
+        # The words share one size; "others" (not a word) is made smaller on its own if need be.
+        shown = self.words[:-1] if self.view.others else self.words
+        labels = word_labels(shown, colors, slot * BAR_LABEL_SHARE, style.LABEL_SIZE)
+        label_size = max(label.font_size for label in labels)
+        if self.view.others:
+            labels.add(fit_width(text(OTHERS, label_size, colors[-1]), slot * BAR_LABEL_SHARE))
+            labels[-1].word = OTHERS
+        self.value_size = bar_value_size(slot)
         floor_y = -height / 2 + 0.5 * label_size / 22  # room below for the words
         self.max_height = height / 2 - floor_y - 0.45 * self.value_size / 22  # room above for the values
         self.baseline = Line([-width / 2, floor_y, 0], [width / 2, floor_y, 0], stroke_color=style.MUTED,
@@ -114,8 +154,7 @@ class ProbabilityBars(VGroup):
                             stroke_width=0)
             bar.move_to([x, floor_y, 0], aligned_edge=DOWN)
             self.bars.add(bar)
-            label = fit_width(text(word, label_size, color), slot * 0.95)
-            label.next_to([x, floor_y, 0], DOWN, buff=0.15)
+            label = labels[i].next_to([x, floor_y, 0], DOWN, buff=0.15)
             self.word_labels.add(label)
         self.value_labels = VGroup(*[GlyphNumber("", self.value_size, style.INK, slots=5)
                                      for _ in self.words])
@@ -144,14 +183,34 @@ class ProbabilityBars(VGroup):
         probs = self.view.probabilities(probs)
         numbers = probs if numbers is None else self.view.probabilities(numbers)
         floor_y = self.baseline.get_center()[1]
+        scale = self.frame.width / self.built_width  # 1 unless the bars were scaled after being built
         for bar, label, p, shown in zip(self.bars, self.value_labels, probs, numbers):
-            h = max(float(p) * self.max_height, 1e-3)
+            h = max(float(p) * self.max_height * scale, 1e-3)
             x = bar.get_center()[0]
             bar.stretch_to_fit_height(h)
             bar.move_to([x, floor_y, 0], aligned_edge=DOWN)
-            label.set_text(f"{percent(shown):>5}")
-            label.move_to([x, floor_y + h + 0.1 + label.height / 2, 0])
+            written = percent(shown)
+            if len(written) > len(label.cells):  # 99.96% is written "100.0%": whole percent then
+                written = percent(shown, 0)
+            label.set_text(f"{written:>5}")  # drawn at the label's current scale (see GlyphNumber)
+            if abs(scale / label.drawn_scale - 1) > 1e-6:  # the chart was scaled: the label follows once
+                label.scale(scale / label.drawn_scale, about_point=label.anchor.points[0])
+            inked = VGroup(*[c for c in label.cells if c.has_points()]) or label  # centred on its digits
+            label.shift([x - inked.get_center()[0], 0, 0])
+            label.shift([0, floor_y + h + 0.1 * scale - label.get_bottom()[1], 0])
         return self
+
+    def change_values(self, start, end, numbers: bool = True):
+        """An animation of the bars gliding from `start` to `end` ((V,) probabilities each), their
+        labels counting along (numbers=False: the labels show `end` throughout). The bars are left
+        at `end`."""
+        start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+
+        def update(bars, alpha):
+            now = start + (end - start) * alpha
+            bars.set_values(now, now if numbers else end)
+
+        return UpdateFromAlphaFunc(self, update)
 
 
 class LossBars(VGroup):
@@ -194,12 +253,18 @@ class LossBars(VGroup):
         def level(y: float, kind=Line, **kw):
             return kind([-width / 2, base_y + y * unit, 0], [width / 2, base_y + y * unit, 0], **kw)
 
+        self.unit_per_width = unit / width  # loss to height, as a share of the axis's length (scales along)
         self.axis = level(0, stroke_color=style.MUTED, stroke_width=2)
         self.mean_line = level(mean, stroke_color=style.ACCENT, stroke_width=3)
         self.base_line = level(baseline, DashedLine, stroke_color=style.MUTED)
         top_y = max(highest_line, *[m.get_top()[1] for m in [*self.bars, *self.values]])
         self.legend = fit_width(legend, width).move_to([0, top_y + 0.3 + legend.height / 2, 0])
         self.add(self.axis, self.bars, self.labels, self.values, self.mean_line, self.base_line, self.legend)
+
+    def level_y(self, loss: float) -> float:
+        """The height (frame units, wherever the chart now is and however scaled) of a level line at
+        `loss` (nats)."""
+        return self.axis.get_center()[1] + float(loss) * self.unit_per_width * self.axis.width
 
 
 # ---- loss curve ------------------------------------------------------------------
@@ -268,7 +333,18 @@ class LossCurve(Chart):
         if len(pts) == 1:
             pts.append(pts[0] + RIGHT * 1e-4)
         self.curve.set_points_as_corners(pts)
+        if getattr(self, "head", None) is not None:
+            self.head.move_to(pts[-1])
         return self
+
+    def add_head(self, radius: float = 0.07):
+        """A dot at the head of the curve (frame units, `radius`), moved by `set_progress`: the point
+        that draws the curve as the epochs pass. Returns the dot (also `self.head`)."""
+        from manim import Dot
+
+        self.head = Dot(self.curve.points[-1], radius=radius, color=style.ACCENT)
+        self.add(self.head)
+        return self.head
 
 
 class NegLogChart(Chart):
@@ -281,6 +357,16 @@ class NegLogChart(Chart):
         self.curve = VMobject(stroke_color=style.ACCENT, stroke_width=4)
         self.curve.set_points_smoothly([self.point(x, -np.log(x)) for x in p])
         self.add(self.curve)
+
+    @property
+    def p_min(self) -> float:
+        """The smallest probability drawn: where the curve meets the top of the chart."""
+        return float(np.exp(-self.y_max))
+
+    def point_at(self, p: float) -> np.ndarray:
+        """The curve's point for probability `p` (0 < p <= 1): (p, −log p), wherever the chart is."""
+        p = float(np.clip(p, self.p_min, 1.0))
+        return self.point(p, -np.log(p))
 
 def nice_ticks(last: int, most: int = 6) -> list[int]:
     """Round epoch numbers from 0 to `last`, at most `most` of them."""

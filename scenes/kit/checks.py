@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from manim import Text
 
-from scenes.kit import style
 from scenes.kit.text import GlyphNumber
 
 TOLERANCE = 0.01  # frame units: touching edges are not overlaps
@@ -63,10 +62,10 @@ def describe(mob) -> str:
 
 
 def layout_problems(scene) -> list[str]:
-    """Sentences naming each text outside the safe area and each pair of overlapping texts."""
-    w, h = scene.layout.width, scene.layout.height
-    left, right = -w / 2 * (1 - 2 * style.SAFE_MARGIN), w / 2 * (1 - 2 * style.SAFE_MARGIN)
-    bottom, top = -h / 2 * (1 - 2 * style.SAFE_MARGIN), h / 2 * (1 - 2 * style.SAFE_MARGIN)
+    """Sentences naming each text outside the safe area (see Layout.margins: in portrait, YouTube
+    Shorts' safe area) and each pair of overlapping texts."""
+    lay = scene.layout  # the title-safe area, or a Short's safe area in portrait
+    left, right, bottom, top = lay.safe_left, lay.safe_right, lay.safe_bottom, lay.safe_top
     texts = visible_texts(scene)
     boxes = [_box(m) for m in texts]
     problems = []

@@ -8,10 +8,10 @@ values: a fresh diagram is drawn in the neutral colour.
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, UP, Circle, Rectangle, Square, VGroup, VMobject
+from manim import LEFT, UP, Animation, AnimationGroup, Circle, Rectangle, Square, VGroup, VMobject, linear
 
 from scenes.kit import style
-from scenes.kit.cells import word_chip
+from scenes.kit.cells import word_chip, word_labels
 from scenes.kit.text import fit_width, text
 
 LAYER_NAMES = ("words", "embedding", "hidden", "output", "softmax")
@@ -35,6 +35,49 @@ def _edges(left: VGroup, right: VGroup, opacity: float = 0.35) -> VMobject:
             path.start_new_path(a.get_right())
             path.add_line_to(b.get_left())
     return path
+
+
+class EdgeFlow(Animation):
+    """Every piece of a many-piece path of straight edges (as `_edges` builds) animated at once,
+    each along its own length, left node to right node.
+
+    mode "draw": each edge is drawn from its start to its end (the path is added by the
+    animation). mode "signal": a short stretch (`time_width`, a fraction of each edge) runs along
+    every edge from start to end, as a signal travelling the layer; the path is removed after.
+    mode "pen": the same stretch, its front at the front of a "draw" of the same run time (the
+    bright tip of the pen drawing the edges); removed after.
+    Raises ValueError for a path that is not made of straight 4-point pieces or an unknown mode.
+    """
+
+    def __init__(self, path: VMobject, mode: str = "draw", time_width: float = 0.35, **kwargs):
+        if mode not in ("draw", "signal", "pen"):
+            raise ValueError(f"EdgeFlow mode must be 'draw', 'signal' or 'pen', not {mode!r}.")
+        points = np.array(path.points)
+        if len(points) == 0 or len(points) % 4:
+            raise ValueError("EdgeFlow needs a path of straight pieces (4 points each).")
+        pieces = points.reshape(-1, 4, 3)
+        self.starts, self.ends = pieces[:, 0].copy(), pieces[:, 3].copy()  # (n, 3) each
+        self.mode, self.time_width = mode, time_width
+        kwargs.setdefault("rate_func", linear)
+        if mode == "draw":
+            kwargs.setdefault("introducer", True)
+        else:
+            kwargs.setdefault("remover", True)
+        super().__init__(path, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        if self.mode == "draw":
+            lo, hi = 0.0, t
+        elif self.mode == "pen":
+            lo, hi = max(0.0, t - self.time_width), t
+        else:
+            hi = t * (1 + self.time_width)
+            lo, hi = max(0.0, hi - self.time_width), min(1.0, hi)
+        span = self.ends - self.starts
+        a, b = self.starts + span * lo, self.starts + span * max(hi, lo)
+        pieces = np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1)  # (n, 4, 3)
+        self.mobject.set_points(pieces.reshape(-1, 3))
 
 
 class NetworkDiagram(VGroup):
@@ -67,11 +110,15 @@ class NetworkDiagram(VGroup):
         for out_node, word, col in zip(self.output, vocab, vocab_colors):
             self.softmax_bars.add(Rectangle(width=1e-3, height=node * 0.8, stroke_width=0, fill_color=col,
                                             fill_opacity=0.9))
+        # The softmax words share one size; a word too long for its place is cut short (the chips
+        # show it whole).
+        softmax_labels = word_labels(vocab, vocab_colors, width * 0.1,
+                                     max(15, min(style.SMALL_SIZE, 18 * node / 0.3)))
         for group, x in zip((self.inputs, self.embedding, self.hidden, self.output), xs[:4]):
             group.move_to([x, 0, 0])
         for out_node, bar, word, col in zip(self.output, self.softmax_bars, vocab, vocab_colors):
             bar.move_to([xs[4] - bar_len / 2 + 0.05, out_node.get_center()[1], 0], aligned_edge=LEFT)
-            label = fit_width(text(word, max(15, min(style.SMALL_SIZE, 18 * node / 0.3)), col), width * 0.1)
+            label = softmax_labels[len(self.softmax_words)]
             label.next_to([xs[4] - bar_len / 2, out_node.get_center()[1], 0], LEFT, buff=0.08)
             self.softmax_words.add(label)
         self.lookups = VMobject(stroke_color=style.MUTED, stroke_width=1.5, stroke_opacity=0.6)
@@ -103,6 +150,24 @@ class NetworkDiagram(VGroup):
         """Animations that colour a layer's nodes by value (embedding, hidden, output)."""
         return [node.animate.set_fill(style.value_color(v, scale), opacity=1)
                 for node, v in zip(self.layer(name), values)]
+
+    def draw_edges(self, path: VMobject, **kwargs) -> EdgeFlow:
+        """An animation drawing a group of edges (lookups, w1_edges, w2_edges, to_softmax), every
+        edge at once from its left end to its right end."""
+        return EdgeFlow(path, "draw", **kwargs)
+
+    def draw_edges_with_pen(self, path: VMobject, color=style.ACCENT, width: float = 2.5,
+                            **kwargs) -> AnimationGroup:
+        """`draw_edges` with a bright tip running at the front of every edge as it is drawn (the tip
+        is gone at the end; the edges stay in their resting style)."""
+        tip = path.copy().set_stroke(color=color, width=width, opacity=0.95)
+        return AnimationGroup(EdgeFlow(path, "draw", **kwargs), EdgeFlow(tip, "pen", **kwargs))
+
+    def signal(self, path: VMobject, color=style.ACCENT, width: float = 2.5, **kwargs) -> EdgeFlow:
+        """An animation of a signal travelling every edge of `path` from left to right at once: a
+        bright copy of the edges, shown only while it runs (the edges themselves are unchanged)."""
+        flash = path.copy().set_stroke(color=color, width=width, opacity=0.95)
+        return EdgeFlow(flash, "signal", **kwargs)
 
     def set_probabilities(self, probs):
         for bar, p in zip(self.softmax_bars, probs):

@@ -73,3 +73,7 @@ MOVE_TIME = 1.2
 
 # ---- frame -------------------------------------------------------------------
 SAFE_MARGIN = 0.05  # title-safe area: 5% in from each edge (EBU R 95 style)
+# A vertical (9:16) frame is watched as a YouTube Short, whose app draws over the frame: the title,
+# channel and subscribe button over the bottom fifth, the like/comment/share column on the right,
+# the search bar at the top. Its safe area (fractions of the frame in from each edge): side, top, bottom.
+SHORTS_MARGINS = (0.10, 0.08, 0.22)

@@ -11,10 +11,14 @@ from manim import (
     Dot,
     RoundedRectangle,
     VGroup,
+    VMobject,
 )
 
 from scenes.kit import style
+from scenes.kit.cells import shortened
 from scenes.kit.text import GlyphNumber, text
+
+LABEL_SHARE = 0.4  # a word's label on the map is at most this share of the map's width
 
 
 class WordMap(VGroup):
@@ -37,13 +41,16 @@ class WordMap(VGroup):
                                       stroke_color=style.MUTED, stroke_width=1, stroke_opacity=0.5,
                                       fill_color=style.PANEL, fill_opacity=0.5)
         self.dots = VGroup(*[Dot(radius=0.08, color=c) for c in colors])
-        self.labels = VGroup(*[text(w, label_size, c) for w, c in zip(words, colors)])
+        # A word too long for the map is cut short (the chips elsewhere show it whole).
+        self.labels = VGroup(*[shortened(w, label_size, c, width * LABEL_SHARE)
+                               for w, c in zip(words, colors)])
         slots = len(str(len(self.positions) - 1))
         self.epoch_number = GlyphNumber("0", style.SMALL_SIZE, style.MUTED, slots=slots)
         self.epoch_label = VGroup(text("epoch", style.SMALL_SIZE, style.MUTED), self.epoch_number)
         self.epoch_label.arrange(RIGHT, buff=0.12)
         self.epoch_label.next_to(self.frame.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)
         self.add(self.frame, self.dots, self.labels, self.epoch_label)
+        self.trails = None  # each word's path so far, once make_trails() is called
         self.set_epoch(0)
 
     def to_frame(self, xy) -> np.ndarray:
@@ -57,6 +64,10 @@ class WordMap(VGroup):
         hi = min(lo + 1, len(self.positions) - 1)
         xy = self.positions[lo] * (1 - (t - lo)) + self.positions[hi] * (t - lo)
         self.epoch_number.set_text(str(lo))
+        if self.trails is not None:
+            for k, trail in enumerate(self.trails):
+                path = [self.to_frame(p) for p in self.positions[: lo + 1, k]] + [self.to_frame(xy[k])]
+                trail.set_points_as_corners(path + [path[-1] + RIGHT * 1e-4] if len(path) < 2 else path)
         placed = [_bounds(self.epoch_label)]
         x0, y0, x1, y1 = _bounds(self.frame)
         for dot, label, p in zip(self.dots, self.labels, xy):
@@ -72,6 +83,17 @@ class WordMap(VGroup):
             label.set_opacity(1.0 if free else 0.0)
             placed += ([_bounds(label)] if free else []) + [_bounds(dot)]
         return self
+
+
+    def make_trails(self) -> VGroup:
+        """Faint lines, one per word in its colour, tracing the word's path from epoch 0 to the epoch
+        shown; set_epoch keeps them up to date from now on. Returns them, not added to the map (add
+        them to the scene behind it, or to the map, as wanted)."""
+        self.trails = VGroup(*[VMobject(stroke_color=dot.get_color(), stroke_width=2, stroke_opacity=0.55)
+                               for dot in self.dots])
+        t = float(self.epoch_number.content.strip() or 0)
+        self.set_epoch(t)
+        return self.trails
 
 
 def full_map(scene) -> WordMap:

@@ -140,3 +140,18 @@ def test_a_vertical_lesson_writes_each_chapter_under_three_minutes_as_a_short(tm
     assert "<" not in text and ">" not in text and text.count("#Shorts") == 2
     assert "3:01 long, over the 3 minutes a Short may last" in text
     assert {m["path"].name for m in made} == {*shorts, "shorts.txt"}
+
+
+def test_a_vertical_frame_keeps_everything_inside_the_shorts_safe_area():
+    """YouTube's Shorts app draws over the bottom fifth and the right edge of a vertical video: the
+    captions (at the bottom of the safe area) and all content stay above and inside it."""
+    from scenes.kit import style
+    from scenes.kit.base import Layout
+
+    tall, wide = Layout(8.0, 8.0 * 16 / 9), Layout(8.0 * 16 / 9, 8.0)
+    side, top, bottom = style.SHORTS_MARGINS
+    assert bottom >= 0.22 and side >= 0.1  # clear of the title, channel and the button column
+    assert tall.safe_bottom == pytest.approx(-tall.height / 2 + bottom * tall.height)
+    assert tall.safe_right == pytest.approx(tall.width / 2 - side * tall.width)
+    assert tall.caption_center[1] - tall.caption_height / 2 >= tall.safe_bottom - 1e-9
+    assert wide.safe_bottom == pytest.approx(-wide.height / 2 * (1 - 2 * style.SAFE_MARGIN))  # unchanged

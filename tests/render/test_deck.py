@@ -43,7 +43,10 @@ def _render(trace_file: Path, out: Path, **options):
     chapters = [find(CHAPTER)]
     clips = render_clips(chapters, settings, out_dir=out, media_dir=out.parent / "m", jobs=1, pptx=True)
     record = json.loads((out / ".nextword" / "nextword-chapters" / f"{CHAPTER}.json").read_text())
-    narration = {line["beat"]: line["text"] for line in record["lines"]}
+    narration = {}  # a beat's phrases, in order, are its narration (and its slide's speaker notes)
+    for line in record["lines"]:
+        narration[line["beat"]] = f'{narration[line["beat"]]} {line["text"]}' if line["beat"] in narration \
+            else line["text"]
     return clips, out, narration
 
 

@@ -180,6 +180,16 @@ def test_every_number_in_the_narration_comes_from_the_trace(default_trace, tmp_p
     view = step_view(tr, 1, 1)
     allowed |= {signed(v).strip().lstrip("−") for v in view.error}
     allowed |= {signed(v, 3).strip().lstrip("−") for v in (view.after.E - view.before.E).ravel()}
+    # The update rule with one real weight: its value before and after, its gradient, the step the
+    # optimizer took (over the learning rate), and each layer's gradient size.
+    from model.analysis import gradient_sizes
+    from scenes.kit.formatting import gradient_size
+
+    weights = np.concatenate([view.before.E.ravel(), view.after.E.ravel(), view.grads.E.ravel(),
+                              (view.before.E - view.after.E).ravel() / tr.config.lr])
+    allowed |= {signed(v, d).strip().lstrip("−") for v in weights for d in (3, 4)}
+    allowed |= {gradient_size(g) for g in gradient_sizes(view.grads).values()}
+    allowed |= {str(k + 1) for k in range(tr.config.dim)}  # "weight 2 of the vector"
     allowed |= {
         percent(v, d)
         for v in np.concatenate([view.f_before.probs[0], view.f_after.probs[0]])

@@ -117,6 +117,25 @@
     box.appendChild(el("li", null, b));
     return b;
   });
+  // One tab stop for the whole transcript (the line being said); arrow keys, Home and End move
+  // between its lines, so a keyboard user never tabs through every phrase of the lesson.
+  function setTabStop(i) {
+    lineButtons.forEach(function (b, j) { b.tabIndex = j === i ? 0 : -1; });
+  }
+  setTabStop(0);
+  box.addEventListener("keydown", function (e) {
+    var i = lineButtons.indexOf(document.activeElement);
+    if (i < 0) return;
+    var n = lineButtons.length, k = null;
+    if (e.key === "ArrowDown") k = Math.min(i + 1, n - 1);
+    else if (e.key === "ArrowUp") k = Math.max(i - 1, 0);
+    else if (e.key === "Home") k = 0;
+    else if (e.key === "End") k = n - 1;
+    if (k === null) return;
+    e.preventDefault();
+    setTabStop(k);
+    lineButtons[k].focus();
+  });
 
   function lastStartedIndex(items, t) {
     var found = -1;
@@ -145,6 +164,7 @@
       });
       shownLine = l;
       if (l >= 0) scrollLineIntoView(lineButtons[l]);
+      if (l >= 0 && lineButtons.indexOf(document.activeElement) < 0) setTabStop(l);  // never steal focus
     }
   }
   function scrollLineIntoView(b) {
