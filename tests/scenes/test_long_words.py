@@ -67,7 +67,9 @@ def test_a_long_word_leaves_the_other_bar_labels_their_size(aspect, default_trac
     for word in ("the", "sat", "on", "mat"):
         shown, size = long[word]
         assert shown == word
-        assert size == pytest.approx(default[word][1], abs=0.05), f"{word!r} shrank in {aspect}"
+        # Their size, not the longest word's (which once drew every label at 7): within 3%, as the
+        # chart's own room differs a little between the two texts.
+        assert size == pytest.approx(default[word][1], rel=0.03), f"{word!r} shrank in {aspect}"
     cut = [word for word in ("extraordinarily", LONGEST) if word in long]
     assert cut or "others" in long, "a long word has neither a bar nor a place in others"
     for word in cut:
