@@ -51,9 +51,12 @@ def forward_at(trace: Trace, epoch: int, pair: int) -> Forward:
     return forward(trace.params_at(epoch), trace.contexts[pair : pair + 1])
 
 
-def generate(trace: Trace, epoch: int, first_words: list[str], length: int) -> list[tuple[str, float]]:
-    """Greedy generation: from the first words, append the most likely next word,
-    feeding each guess back as context. Returns (word, probability) per new word."""
+def generation_steps(
+    trace: Trace, epoch: int, first_words: list[str], length: int
+) -> list[tuple[int, np.ndarray]]:
+    """Greedy generation, step by step: from the first words, the network (weights of `epoch`)
+    gives every word a probability, the likeliest is appended and fed back as context. Returns,
+    per new word, (its vocabulary id, the (V,) probabilities of that step)."""
     stoi = {w: i for i, w in enumerate(trace.vocab)}
     c = trace.config.context
     ids = [trace.V] * c + [stoi[w] for w in first_words]
@@ -62,9 +65,15 @@ def generate(trace: Trace, epoch: int, first_words: list[str], length: int) -> l
     for _ in range(length):
         probs = forward(params, np.array([ids[-c:]])).probs[0]
         best = int(np.argmax(probs))
-        out.append((trace.vocab[best], float(probs[best])))
+        out.append((best, probs))
         ids.append(best)
     return out
+
+
+def generate(trace: Trace, epoch: int, first_words: list[str], length: int) -> list[tuple[str, float]]:
+    """Greedy generation (see generation_steps). Returns (word, probability) per new word."""
+    steps = generation_steps(trace, epoch, first_words, length)
+    return [(trace.vocab[best], float(probs[best])) for best, probs in steps]
 
 
 @dataclass

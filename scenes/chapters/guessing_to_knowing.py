@@ -28,8 +28,7 @@ from manim import (
     smooth,
 )
 
-from model.analysis import unmoved_words
-from model.network import forward
+from model.analysis import generation_steps, unmoved_words
 from scenes.kit import style
 from scenes.kit.base import LessonScene
 from scenes.kit.cells import KEPT, short_word
@@ -42,23 +41,6 @@ MAX_ROWS = 8  # pairs listed in the before/after table
 MIN_TABLE_SCALE = 0.62  # the before/after table is never drawn below this share of its size (13.6 of 22):
 # a pair's words too long for that are cut short with an ellipsis instead
 MIN_NUMBER_SIZE = 12.5  # the written sentence's numbers are never flowed smaller than this
-
-
-def writing_steps(trace, epoch: int, first_words: list[str], length: int) -> list[tuple[int, np.ndarray]]:
-    """Greedy writing, step by step, as `model.analysis.generate` does it: from `first_words`, the
-    network (weights of `epoch`) gives a probability to every word, the likeliest is appended and
-    fed back as context. Returns, per new word, (its vocabulary id, the (V,) probabilities)."""
-    stoi = {w: i for i, w in enumerate(trace.vocab)}
-    c = trace.config.context
-    ids = [trace.V] * c + [stoi[w] for w in first_words]
-    params = trace.params_at(epoch)
-    out = []
-    for _ in range(length):
-        probs = forward(params, np.array([ids[-c:]])).probs[0]  # (V,)
-        best = int(np.argmax(probs))
-        out.append((best, probs))
-        ids.append(best)
-    return out
 
 
 def set_bar(bar, track, fraction: float):
@@ -137,7 +119,7 @@ class FromGuessingToKnowing(LessonScene):
         lay, tr = self.layout, self.trace
         first = tr.sentences[0][0]
         length = len(tr.sentences[0]) - 1
-        steps = writing_steps(tr, tr.last_epoch, [first], length)
+        steps = generation_steps(tr, tr.last_epoch, [first], length)
         written = [tr.vocab[best] for best, _ in steps]
         # The sentence as it will stand (each word with how sure the network was under it), wrapped
         # like a text, in the upper part; the probability bars below it.

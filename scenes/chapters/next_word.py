@@ -42,7 +42,7 @@ from scenes.kit import style
 from scenes.kit.base import LessonScene
 from scenes.kit.cells import short_word
 from scenes.kit.formatting import count, percent
-from scenes.kit.text import GlyphNumber, columns, fit, fit_width, flow, paragraph, text
+from scenes.kit.text import GlyphNumber, columns, fit, fit_width, flow_fitting, paragraph, text
 
 MAX_PAIRS_LISTED = 6  # rows of the pair list; longer texts show the first ones and a count
 MAX_PAIRS_ANIMATED = 6  # window steps played one by one; the window then sweeps through the rest
@@ -92,25 +92,6 @@ def glyph_words(line) -> list[VGroup]:
     if current:
         words.append(VGroup(*current))
     return words
-
-
-def flow_fitting(items, max_width: float, max_height: float, h_buff: float, v_buff: float,
-                 floor: float) -> VGroup:
-    """`items` flowed into rows (see text.flow) at the largest scale, 1 at most, whose block fits
-    max_width × max_height: each item (and the gaps) scaled in place, so that a smaller scale puts
-    more items on each row and the block keeps the full width (a block flowed at full size and
-    then scaled down would stand narrow, its words needlessly small). Never below `floor` (a
-    fraction, 0 < floor ≤ 1): a block still too big there is scaled down to fit. Returns the rows."""
-    scale = 1.0
-    while True:
-        block = flow(items, max_width, h_buff * scale, v_buff * scale)
-        if block.height <= max_height or scale <= floor:
-            break
-        new = max(floor, scale * 0.96)
-        for item in items:
-            item.scale(new / scale)
-        scale = new
-    return fit(block, max_width, max_height)
 
 
 def number_at_size(number: GlyphNumber, base_width: float, color) -> GlyphNumber:

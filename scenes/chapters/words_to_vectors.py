@@ -38,7 +38,7 @@ from scenes.kit.cells import (
     word_labels,
 )
 from scenes.kit.formatting import signed
-from scenes.kit.text import GlyphNumber, fit, fit_width, flow, number_text, text
+from scenes.kit.text import GlyphNumber, fit, fit_width, flow, flow_fitting, number_text, text
 from scenes.kit.wordmap import full_map
 
 MAX_MATRIX_ROWS = 12  # rows drawn; bigger vocabularies show the first rows and a count
@@ -356,16 +356,8 @@ class WordsBecomeVectors(LessonScene):
                 mob.word = word
                 items.append(mob)
                 tokens.append(tr.V if word == "<s>" else tr.vocab.index(word))
-        width, scale, floor = self.layout.safe_width * 0.95, 1.0, min(1.0, SMALLEST_CHIP / size)
-        while True:
-            block = flow(items, width, h_buff=0.25 * scale, v_buff=0.25 * scale)
-            if block.height <= max_height or scale <= floor:
-                break
-            new = max(floor, scale * 0.96)
-            for item in items:
-                item.scale(new / scale)
-            scale = new
-        fit(block, width, max_height)
+        flow_fitting(items, self.layout.safe_width * 0.95, max_height, h_buff=0.25, v_buff=0.25,
+                     floor=min(1.0, SMALLEST_CHIP / size))
         return VGroup(*items), tokens
 
     def fly_to_chips(self, words, tokens, chips) -> LaggedStart:

@@ -172,6 +172,25 @@ def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25, rt
     return out
 
 
+def flow_fitting(items, max_width: float, max_height: float, h_buff: float, v_buff: float,
+                 floor: float) -> VGroup:
+    """`items` flowed into rows (see text.flow) at the largest scale, 1 at most, whose block fits
+    max_width × max_height: each item (and the gaps) scaled in place, so that a smaller scale puts
+    more items on each row and the block keeps the full width (a block flowed at full size and
+    then scaled down would stand narrow, its words needlessly small). Never below `floor` (a
+    fraction, 0 < floor ≤ 1): a block still too big there is scaled down to fit. Returns the rows."""
+    scale = 1.0
+    while True:
+        block = flow(items, max_width, h_buff * scale, v_buff * scale)
+        if block.height <= max_height or scale <= floor:
+            break
+        new = max(floor, scale * 0.96)
+        for item in items:
+            item.scale(new / scale)
+        scale = new
+    return fit(block, max_width, max_height)
+
+
 def columns(items, max_width: float, max_height: float, buff: float = 0.6, most: int = 3,
             pitch: float | None = None) -> VGroup:
     """Items (rows of a list) in the fewest columns, up to `most`, that keep them at 85% of their
