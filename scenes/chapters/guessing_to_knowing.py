@@ -136,7 +136,7 @@ class FromGuessingToKnowing(LessonScene):
             spacer = numbers[0].copy().set_opacity(0)  # keeps the first word in line with the others
             units = [VGroup(chip, number).arrange(DOWN, buff=0.12 * scale)
                      for chip, number in zip(chips, [spacer] + numbers)]
-            lines = flow(units, lay.safe_width, h_buff=0.15 * scale, v_buff=0.25 * scale)
+            lines = flow(units, lay.safe_width, h_buff=0.15 * scale, v_buff=0.25 * scale, rtl=self.rtl)
             smaller = scale * 0.93
             if lines.height <= room or style.SMALL_SIZE * smaller < MIN_NUMBER_SIZE:
                 break
@@ -157,8 +157,8 @@ class FromGuessingToKnowing(LessonScene):
         ending = "word for word the sentence it learned." if same else "its best guess at each step."
         with self.say(f"Now give the trained network just “{first}”.") as phrase:
             self.play(FadeOut(self.table), run_time=style.FADE_TIME)
-            phrase.play(FadeIn(chips[0], shift=0.5 * RIGHT), FadeIn(bars.frame), Create(bars.baseline),
-                        FadeIn(bars.word_labels, shift=0.2 * UP), share=0.5)
+            phrase.play(FadeIn(chips[0], shift=0.5 * self.reading_way), FadeIn(bars.frame),
+                        Create(bars.baseline), FadeIn(bars.word_labels, shift=0.2 * UP), share=0.5)
             phrase.play(Create(boxes))
         self.add(bars)
         n = len(steps)
@@ -292,8 +292,9 @@ class FromGuessingToKnowing(LessonScene):
         buff = 0.12 * size / style.LABEL_SIZE
         while True:
             label = VGroup(text(" ".join(short_word(w, limit) for w in ctx), size, style.MUTED),
-                           text("→", size, style.MUTED),
-                           text(short_word(tgt, limit), size, self.color_of(tgt))).arrange(RIGHT, buff=buff)
+                           text(self.reading_arrow, size, style.MUTED),
+                           text(short_word(tgt, limit), size, self.color_of(tgt))).arrange(self.reading_way,
+                                                                                             buff=buff)
             if label.width <= max_width or limit <= KEPT + 1:
                 return label
             limit -= 1

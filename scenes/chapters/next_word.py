@@ -42,7 +42,17 @@ from scenes.kit import style
 from scenes.kit.base import LessonScene
 from scenes.kit.cells import short_word
 from scenes.kit.formatting import count, percent
-from scenes.kit.text import GlyphNumber, columns, fit, fit_width, flow_fitting, paragraph, text
+from scenes.kit.text import (
+    GlyphNumber,
+    columns,
+    fit,
+    fit_width,
+    flow_fitting,
+    one_glyph_per_character,
+    paragraph,
+    right_to_left,
+    text,
+)
 
 MAX_PAIRS_LISTED = 6  # rows of the pair list; longer texts show the first ones and a count
 MAX_PAIRS_ANIMATED = 6  # window steps played one by one; the window then sweeps through the rest
@@ -69,9 +79,13 @@ def between(start: float, end: float, rate=smooth):
 
 
 def glyph_words(line) -> list[VGroup]:
-    """The glyphs of a Text, grouped by the words of its string (spaces dropped)."""
+    """The glyphs of a Text, grouped by the words of its string (spaces dropped), in reading order.
+    Text the font shapes (Arabic, Thai, emoji sequences: not one glyph per character) is grouped by
+    the gaps between its glyphs instead (see _words_by_gaps); right-to-left text reads from the right."""
     content = line.original_text
     glyphs = list(line.submobjects)
+    if not one_glyph_per_character(content):
+        return _words_by_gaps(glyphs, right_to_left(content))
     if len(glyphs) != len(content):  # glyphs for the non-space characters only
         content = content.replace(" ", "")
         spaced = line.original_text
@@ -92,6 +106,26 @@ def glyph_words(line) -> list[VGroup]:
     if current:
         words.append(VGroup(*current))
     return words
+
+
+def _words_by_gaps(glyphs, rtl: bool) -> list[VGroup]:
+    """Glyphs grouped into words where the gap between neighbours (left to right) is wider than 0.45
+    of the tallest glyph (a space is about 0.42 of it in DejaVu Sans and Noto, measured; the gaps
+    inside Arabic, Thai and Latin words at most 0.35); the words in reading order (from the right
+    when `rtl`)."""
+    drawn = sorted((g for g in glyphs if g.width > 0), key=lambda g: g.get_left()[0])
+    if not drawn:
+        return []
+    gap = max(g.height for g in drawn) * 0.45
+    words, current, right = [], [drawn[0]], drawn[0].get_right()[0]
+    for g in drawn[1:]:
+        if g.get_left()[0] - right > gap:
+            words.append(VGroup(*current))
+            current = []
+        current.append(g)
+        right = max(right, g.get_right()[0])
+    words.append(VGroup(*current))
+    return words[::-1] if rtl else words
 
 
 def number_at_size(number: GlyphNumber, base_width: float, color) -> GlyphNumber:
@@ -209,17 +243,18 @@ class PredictingTheNextWord(LessonScene):
             phrase.play(FadeIn(VGroup(case, field), shift=1.5 * UP), share=0.45)
             self.add(cursor)
             # Typed letter by letter, the cursor keeping just ahead of the letters.
-            glyphs = [g for g in typed_mob if g.width > 0]
+            glyphs = sorted((g for g in typed_mob if g.width > 0), key=lambda g: g.get_x(),
+                            reverse=self.rtl)  # typed the way the text reads
             anims = [FadeIn(g, rate_func=between(k / len(glyphs) * 0.9, (k + 1) / len(glyphs) * 0.9, linear))
                      for k, g in enumerate(glyphs)]
-            end = cursor.copy().next_to(typed_mob, RIGHT, buff=0.06)
+            end = cursor.copy().next_to(typed_mob, self.reading_way, buff=0.06)
             anims.append(cursor.animate(rate_func=between(0, 0.9, linear)).move_to(end))
             phrase.play(*anims)
         with self.say(f"After “{typed}” it suggests what may come next.") as phrase:
             # The suggestions are words the text holds: each comes down from its first place in it.
             arrivals = [self.from_the_text(tr.vocab[i], s) for i, s in zip(top, suggestions)]
             phrase.play(AnimationGroup(*arrivals, lag_ratio=0.2), share=0.45)
-            phrase.play(*[GrowFromEdge(b, LEFT) for b in bars],
+            phrase.play(*[GrowFromEdge(b, -self.reading_way) for b in bars],
                         *[counting(num, 0.0, float(probs[i])) for num, i in zip(numbers, top)])
         first = tr.vocab[top[0]]
         with self.say(f"Once trained, our network's first suggestion will be “{first}”.") as phrase:
@@ -228,7 +263,7 @@ class PredictingTheNextWord(LessonScene):
             # Picked: the first suggestion travels up into the field after the typed words.
             flying = suggestions[0].copy()
             phrase.play(ReplacementTransform(flying, picked, path_arc=-0.8),
-                        cursor.animate.next_to(picked, RIGHT, buff=0.06), share=0.6)
+                        cursor.animate.next_to(picked, self.reading_way, buff=0.06), share=0.6)
         self.phone = VGroup(*phone, ring)
 
     def run_the_prediction_loop(self):
@@ -470,14 +505,17 @@ class PredictingTheNextWord(LessonScene):
         size = style.BODY_SIZE * k
         field = RoundedRectangle(width=phone_w * 0.86, height=0.6 * k, corner_radius=0.12 * k, stroke_width=0,
                                  fill_color=style.BACKGROUND, fill_opacity=1)
+        # One line, so that the words share their baseline, split into its words (it reads from the
+        # right for a right-to-left text: there the field fills from its right edge).
+        way = self.reading_way
         line = text(" ".join(short_word(w) for w in [*typed.split(), suggested[0]]), size)
         fit_width(line, field.width * 0.85)
-        line.move_to(field).align_to(field, LEFT).shift(RIGHT * 0.2 * k)
         words = glyph_words(line)
+        line.move_to(field).align_to(field, -way).shift(way * 0.2 * k)
         typed_mob = VGroup(*[g for w in words[:-1] for g in w])
         picked = words[-1]
         cursor = Line(UP * 0.2 * k, DOWN * 0.2 * k, stroke_color=style.ACCENT, stroke_width=3)
-        cursor.next_to(field.get_left(), RIGHT, buff=0.2 * k)
+        cursor.next_to(field.get_edge_center(-way), way, buff=0.2 * k)
         col_w = phone_w * 0.28
         cols, suggestions, bars, numbers = VGroup(), VGroup(), VGroup(), VGroup()
         for w, p in zip(suggested, probs):
@@ -488,12 +526,11 @@ class PredictingTheNextWord(LessonScene):
                             fill_color=style.ACCENT, fill_opacity=1)
             number = GlyphNumber(f"{percent(p):>{PERCENT_SLOTS}}", size, style.INK)
             col = VGroup(chip, track, number).arrange(DOWN, buff=0.15 * k)
-            bar.move_to(track, aligned_edge=LEFT)
             cols.add(col)
             suggestions.add(chip), bars.add(bar), numbers.add(number)
-        cols.arrange(RIGHT, buff=phone_w * 0.04).next_to(field, DOWN, buff=0.35 * k)
+        cols.arrange(way, buff=phone_w * 0.04).next_to(field, DOWN, buff=0.35 * k)
         for col, bar in zip(cols, bars):
-            bar.move_to(col[1], aligned_edge=LEFT)
+            bar.move_to(col[1], aligned_edge=-way)
         tracks = VGroup(*[col[1] for col in cols])
         # The case holds the field and the suggestions with a margin all round.
         inside = VGroup(field, cols)
@@ -633,7 +670,7 @@ class PredictingTheNextWord(LessonScene):
         short, see build_loop)."""
         ctx, _ = self.trace.pair_words(p)
         chips = [self.chip(w, style.BODY_SIZE * k, max_width=2.0 * k) for w in ctx]
-        return VGroup(*chips).arrange(RIGHT, buff=0.12 * k)
+        return VGroup(*chips).arrange(self.reading_way, buff=0.12 * k)
 
     def context_chips(self, p: int) -> list:
         """The chips of pair p's context words in the sentence (the start marker before the text)."""
@@ -651,7 +688,7 @@ class PredictingTheNextWord(LessonScene):
         start = self.chip("<s>", size)
         chips = VGroup(*[self.chip(w, size) for w in words])
         block = flow_fitting([start, *chips], lay.safe_width * 0.95, self.sentence_room(),
-                             h_buff=0.14, v_buff=0.18, floor=SMALLEST_CHIP / size)
+                             h_buff=0.14, v_buff=0.18, floor=SMALLEST_CHIP / size, rtl=self.rtl)
         block.move_to([0, lay.content_top - block.height / 2 - 0.1, 0])
         # Until the start marker comes, the first line stands centred without it.
         self.first_line = [m for m in block[0] if m is not start]
@@ -676,10 +713,11 @@ class PredictingTheNextWord(LessonScene):
             more.arrange(RIGHT, buff=0.12)
         # Short of room (a long text wraps into several lines), the pairs go into columns.
         before = rows[0].width
-        table = columns(list(rows), lay.safe_width, room[1] - room[0] - (more.height + 0.2 if more else 0))
+        table = columns(list(rows), lay.safe_width, room[1] - room[0] - (more.height + 0.2 if more else 0),
+                        rtl=self.rtl)
         if more:
             more.scale(rows[0].width / before)  # the same size as the pairs
-            table.add(more.next_to(table, DOWN, aligned_edge=LEFT))
+            table.add(more.next_to(table, DOWN, aligned_edge=-self.reading_way))
             rows.add(more)
         table.move_to([0, (room[0] + room[1]) / 2, 0])
         if more:
@@ -692,14 +730,17 @@ class PredictingTheNextWord(LessonScene):
         position, _ = self.target_position(p)
         window = SurroundingRectangle(VGroup(*self.context_chips(p)), color=style.ACCENT, buff=0.08,
                                       corner_radius=0.1)
-        arrow = Arrow(window.get_bottom(), self.chips[position].get_bottom(), path_arc=1.2,
-                      color=style.ACCENT, stroke_width=3, buff=0.05, max_tip_length_to_length_ratio=0.15)
+        arrow = Arrow(window.get_bottom(), self.chips[position].get_bottom(),
+                      path_arc=-1.2 if self.rtl else 1.2, color=style.ACCENT, stroke_width=3, buff=0.05,
+                      max_tip_length_to_length_ratio=0.15)
         return window, arrow
 
     def pair_row(self, ctx, tgt) -> VGroup:
         size = style.LABEL_SIZE
-        left = VGroup(*[self.chip(w, size) for w in ctx]).arrange(RIGHT, buff=0.1)
-        return VGroup(left, text("→", size, style.MUTED), self.chip(tgt, size)).arrange(RIGHT, buff=0.2)
+        way = self.reading_way
+        left = VGroup(*[self.chip(w, size) for w in ctx]).arrange(way, buff=0.1)
+        arrow = text(self.reading_arrow, size, style.MUTED)
+        return VGroup(left, arrow, self.chip(tgt, size)).arrange(way, buff=0.2)
 
     def target_position(self, p: int) -> tuple[int, int]:
         """Index, in the words of the whole text, of pair p's target word and of its sentence's first

@@ -227,6 +227,11 @@ class LessonScene(Scene):
         """The arrow pointing the way the text reads: → (or ← for a right-to-left text)."""
         return "←" if self.rtl else "→"
 
+    @property
+    def reading_way(self) -> np.ndarray:
+        """The direction the text reads on screen: RIGHT (or LEFT for a right-to-left text)."""
+        return LEFT if self.rtl else RIGHT
+
     def color_of(self, word: str):
         """A vocabulary word's colour; the start token is muted."""
         vocab = self.trace.vocab

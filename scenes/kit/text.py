@@ -37,7 +37,7 @@ def right_to_left(content: str) -> bool:
     return False
 
 
-def _one_glyph_per_character(content: str) -> bool:
+def one_glyph_per_character(content: str) -> bool:
     """Text whose every character is drawn as one glyph of its own: Latin, Greek and Cyrillic
     letters, digits and punctuation, without combining marks or format characters."""
     return all(ord(c) < 0x0590 and unicodedata.category(c)[0] != "M" for c in content)
@@ -56,7 +56,7 @@ def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str
     from model.data import normalise
 
     shown = normalise(content)
-    if _one_glyph_per_character(shown):
+    if one_glyph_per_character(shown):
         mob = Text(shown, font=font, font_size=size, color=color, disable_ligatures=True, **kw)
     else:
         laid = "\n".join(LRM + line if right_to_left(line) else line for line in shown.split("\n"))
@@ -173,15 +173,16 @@ def flow(items, max_width: float, h_buff: float = 0.15, v_buff: float = 0.25, rt
 
 
 def flow_fitting(items, max_width: float, max_height: float, h_buff: float, v_buff: float,
-                 floor: float) -> VGroup:
+                 floor: float, rtl: bool = False) -> VGroup:
     """`items` flowed into rows (see text.flow) at the largest scale, 1 at most, whose block fits
     max_width × max_height: each item (and the gaps) scaled in place, so that a smaller scale puts
     more items on each row and the block keeps the full width (a block flowed at full size and
     then scaled down would stand narrow, its words needlessly small). Never below `floor` (a
-    fraction, 0 < floor ≤ 1): a block still too big there is scaled down to fit. Returns the rows."""
+    fraction, 0 < floor ≤ 1): a block still too big there is scaled down to fit. Rows run right to
+    left when `rtl`. Returns the rows."""
     scale = 1.0
     while True:
-        block = flow(items, max_width, h_buff * scale, v_buff * scale)
+        block = flow(items, max_width, h_buff * scale, v_buff * scale, rtl=rtl)
         if block.height <= max_height or scale <= floor:
             break
         new = max(floor, scale * 0.96)
@@ -192,10 +193,12 @@ def flow_fitting(items, max_width: float, max_height: float, h_buff: float, v_bu
 
 
 def columns(items, max_width: float, max_height: float, buff: float = 0.6, most: int = 3,
-            pitch: float | None = None) -> VGroup:
+            pitch: float | None = None, rtl: bool = False) -> VGroup:
     """Items (rows of a list) in the fewest columns, up to `most`, that keep them at 85% of their
     size or more inside max_width × max_height; scaled down only as far as needed. Rows are
-    stacked `pitch` apart (centre to centre) when given, else packed."""
+    stacked `pitch` apart (centre to centre) when given, else packed. Rows start at the left edge of
+    their column and the first column is at the left, or all from the right when `rtl`."""
+    edge = RIGHT if rtl else LEFT
 
     def build(k):
         per = -(-len(items) // k)
@@ -203,13 +206,13 @@ def columns(items, max_width: float, max_height: float, buff: float = 0.6, most:
         for i in range(0, len(items), per):
             col = VGroup(*items[i:i + per])
             if pitch is None:
-                col.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+                col.arrange(DOWN, aligned_edge=edge, buff=0.14)
             else:
-                left = min(m.get_left()[0] for m in col)
+                side = max(m.get_right()[0] for m in col) if rtl else min(m.get_left()[0] for m in col)
                 for j, m in enumerate(col):
-                    m.move_to([left + m.width / 2, -j * pitch, 0])
+                    m.move_to([side - edge[0] * m.width / 2, -j * pitch, 0])
             cols.add(col)
-        return cols.arrange(RIGHT, aligned_edge=UP, buff=buff)
+        return cols.arrange(-edge, aligned_edge=UP, buff=buff)
 
     best = None
     for k in range(1, most + 1):

@@ -49,6 +49,43 @@ def test_rows_of_a_right_to_left_text_read_from_the_right():
     assert xs == sorted(xs, reverse=True)  # the first word at the right
 
 
+def _reading_order_xs(chips) -> list[float]:
+    """The x of each chip's centre on the first line of a row of chips (reading order)."""
+    y = chips[0].get_y()
+    return [c.get_x() for c in chips if abs(c.get_y() - y) < 0.05]
+
+
+def test_a_right_to_left_lesson_reads_from_the_right_with_arrows_pointing_left(tmp_path):
+    """Chapter 1's sentence and pairs and chapter 7's written sentence start at the right for an
+    Arabic text, and the pairs' arrows point left (the way it reads); the keyboard types from the
+    right. A left-to-right text keeps them all the other way."""
+    from render import render_settings
+    from scenes.lesson import find
+    from scenes.rendering.chapter import render_chapter
+
+    for sentence, rtl in (("القط جلس على الحصيرة", True), ("the cat sat on the mat", False)):
+        trace_file = save_trace(train(TrainConfig(sentence=sentence, epochs=5)), tmp_path / f"{rtl}.npz")
+        seen = {}
+
+        def hook(scene, beat):
+            if beat.endswith("pairs"):
+                seen["sentence"] = _reading_order_xs(scene.chips)
+                family = [m for top in scene.get_top_level_mobjects() for m in top.get_family()]
+                seen["arrows"] = [m.original_text for m in family
+                                  if getattr(m, "original_text", None) in ("→", "←")]
+                seen["pair"] = [c.get_x() for c in scene.pair_row(["a", "b"], "c")[0]]
+            if beat.endswith("write"):
+                seen["written"] = _reading_order_xs(scene.written_chips)
+
+        for name in ("PredictingTheNextWord", "FromGuessingToKnowing"):
+            render_chapter(find(name), render_settings(trace_file), media_dir=tmp_path / "m", dry_run=True,
+                           beat_end_hooks=(hook,))
+        for row in ("sentence", "written", "pair"):
+            xs = seen[row]
+            assert len(xs) >= 2 and xs == sorted(xs, reverse=rtl), (sentence, row, xs)
+        assert seen["arrows"] and set(seen["arrows"]) == {"←" if rtl else "→"}, (sentence, seen["arrows"])
+
+
 @pytest.fixture(scope="module", params=["في البيت القط جلس على الحصيرة", "แมว นั่ง บน เสื่อ แมว นอน"],
                 ids=["arabic", "thai"])
 def script_trace_file(request, tmp_path_factory):
