@@ -328,13 +328,14 @@ class HowWrongWasIt(LessonScene):
         slot = width / shown * 0.92
         size = shared_label_size([line for pair in lines[:shown] for line in pair], slot, style.SMALL_SIZE)
         labels = VGroup()
-        for ctx, tgt in lines[:shown]:
-            color = self.color_of(tgt[2:])
+        for p, (ctx, tgt) in enumerate(lines[:shown]):
+            color = self.color_of(tr.pair_words(p)[1])
             labels.add(VGroup(shortened(ctx, size, style.MUTED, slot),
                               shortened(tgt, size, color, slot)).arrange(DOWN, buff=0.06))
         return labels
 
     def pair_lines(self, p: int) -> tuple[str, str]:
-        """A pair's label as two lines: “the cat” over “→ sat” (the next word in its colour)."""
+        """A pair's label as two lines: “the cat” over “→ sat” (the next word in its colour), or for a
+        right-to-left text the arrow on the right of the next word, pointing the way it reads."""
         ctx, tgt = self.trace.pair_words(p)
-        return " ".join(ctx), f"→ {tgt}"
+        return " ".join(ctx), f"{tgt} {self.reading_arrow}" if self.rtl else f"→ {tgt}"

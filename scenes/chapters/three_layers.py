@@ -244,7 +244,8 @@ class ThreeLayers(LessonScene):
         ctx = [self.chip(w, size) for w in self.ctx]
         guess_chip = self.chip(guess_word, size)
         guess_chip.box.set_stroke(style.RIGHT if guess == right else style.WRONG, width=3)
-        head = VGroup(*ctx, text("→", size, style.MUTED), guess_chip).arrange(RIGHT, buff=0.15)
+        head = VGroup(*ctx, text(self.reading_arrow, size, style.MUTED), guess_chip)
+        head.arrange(self.reading_way, buff=0.15)
         tail = VGroup()
         if guess != right:
             right_chip = self.chip(self.target, size)

@@ -24,8 +24,9 @@ class Thumbnail(LessonScene):
         before, after = float(tr.p_correct[0, self.pair]), float(tr.p_correct[-1, self.pair])
         title = paragraph(self.settings.lesson_title, style.TITLE_SIZE * 1.25, lay.safe_width * 0.95)
         question = VGroup(*[self.chip(w, style.HEADING_SIZE * 1.3) for w in self.ctx],
-                          text("→", style.HEADING_SIZE * 1.3, style.MUTED),
-                          self.chip(self.target, style.HEADING_SIZE * 1.3)).arrange(RIGHT, buff=0.2)
+                          text(self.reading_arrow, style.HEADING_SIZE * 1.3, style.MUTED),
+                          self.chip(self.target, style.HEADING_SIZE * 1.3))
+        question.arrange(self.reading_way, buff=0.2)
         big = style.TITLE_SIZE * 2.2
         numbers = VGroup(number_text(percent(before), big, style.MUTED), text("→", big, style.MUTED),
                          number_text(percent(after), big, style.RIGHT)).arrange(RIGHT, buff=0.5)
