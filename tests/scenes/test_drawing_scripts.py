@@ -56,7 +56,8 @@ def _reading_order_xs(chips) -> list[float]:
 
 
 def test_a_right_to_left_lesson_reads_from_the_right_with_arrows_pointing_left(tmp_path):
-    """Chapter 1's sentence and pairs and chapter 7's written sentence start at the right for an
+    """Chapter 1's sentence and pairs, chapter 2's sentence (whose words fly to the vocabulary) and
+    chapter 7's written sentence start at the right for an
     Arabic text, and the pairs' arrows point left (the way it reads); the keyboard types from the
     right. A left-to-right text keeps them all the other way."""
     from render import render_settings
@@ -74,13 +75,15 @@ def test_a_right_to_left_lesson_reads_from_the_right_with_arrows_pointing_left(t
                 seen["arrows"] = [m.original_text for m in family
                                   if getattr(m, "original_text", None) in ("→", "←")]
                 seen["pair"] = [c.get_x() for c in scene.pair_row(["a", "b"], "c")[0]]
+            if beat.endswith("vocabulary"):
+                seen["vocabulary"] = _reading_order_xs(scene.sentence)
             if beat.endswith("write"):
                 seen["written"] = _reading_order_xs(scene.written_chips)
 
-        for name in ("PredictingTheNextWord", "FromGuessingToKnowing"):
+        for name in ("PredictingTheNextWord", "WordsBecomeVectors", "FromGuessingToKnowing"):
             render_chapter(find(name), render_settings(trace_file), media_dir=tmp_path / "m", dry_run=True,
                            beat_end_hooks=(hook,))
-        for row in ("sentence", "written", "pair"):
+        for row in ("sentence", "vocabulary", "written", "pair"):
             xs = seen[row]
             assert len(xs) >= 2 and xs == sorted(xs, reverse=rtl), (sentence, row, xs)
         assert seen["arrows"] and set(seen["arrows"]) == {"←" if rtl else "→"}, (sentence, seen["arrows"])
