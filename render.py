@@ -498,6 +498,108 @@ def lesson_cmd(config_file, jobs, **given):
     click.echo("  chapters/  (one clip per chapter, with subtitles)")
 
 
+@cli.command("course")
+@click.argument("course_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=TYPES["out"],
+    default=None,
+    help="Folder for the course: a folder per lesson, course.json, index.html.  "
+    "[default: the file's `out`, else media/course]",
+)
+@click.option(
+    "--jobs",
+    type=TYPES["jobs"],
+    default=None,
+    help="Chapters rendered at once on this machine, all lessons in one pool.  "
+    "[default: the number of cores]",
+)
+@click.option(
+    "--quality", type=TYPES["quality"], default=None, help="Resolution and frame rate of every lesson "
+    "(wins over the file).  [default: the file's, else 1080p60]"
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="A Dask scheduler (tcp://HOST:8786): each chapter becomes a task on its workers.",
+)
+@click.option(
+    "--scheduler-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file `dask scheduler --scheduler-file` wrote, instead of --scheduler.",
+)
+@click.option(
+    "--shared-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With a scheduler: a folder at the same path on every machine, where workers leave chapter "
+    "files (default: they come back as bytes).",
+)
+def course_cmd(course_file, out, jobs, quality, scheduler, scheduler_file, shared_dir):
+    """Render every lesson of a course file (see examples/course.toml) into OUT/<lesson>/, with
+    everything `lesson` writes, plus course.json and index.html. Chapters go through one pool of
+    local processes, or a Dask cluster with --scheduler; what exists is not rendered again."""
+    from scenes.publishing import course as courses
+    from scenes.publishing.workers import default_jobs
+
+    try:
+        spec = courses.load_course_file(course_file)
+    except courses.CourseFileError as e:
+        raise click.UsageError(str(e)) from None
+    if quality is not None:
+        spec = spec.with_options(quality=quality)
+    if scheduler and scheduler_file:
+        raise click.UsageError("give either --scheduler or --scheduler-file, not both.")
+    if shared_dir is not None and not (scheduler or scheduler_file):
+        raise click.UsageError("--shared-dir goes with --scheduler or --scheduler-file.")
+    if jobs is not None and (scheduler or scheduler_file):
+        raise click.UsageError("--jobs is for this machine's pool: a cluster's workers decide how many run.")
+    if scheduler or scheduler_file:
+        from scenes.publishing.cluster import ClusterError, DaskCluster
+
+        try:
+            backend = DaskCluster.connect(scheduler, scheduler_file, shared_dir=shared_dir)
+        except ClusterError as e:
+            raise click.UsageError(str(e)) from None
+        workers = len(backend.client.nthreads())
+        click.echo(f"Dask cluster: {workers} worker{'s' if workers != 1 else ''}"
+                   + (f", dashboard {backend.dashboard}" if backend.dashboard else ""), err=True)
+    else:
+        backend = courses.LocalPool(jobs or default_jobs())
+    try:
+        folder = writable_folder(out or spec.out or MEDIA / "course")
+        with scratch_folder() as media:
+            result = courses.render_course(
+                spec, out_dir=folder, media_dir=media, prepare=course_lesson_settings, backend=backend
+            )
+    finally:
+        backend.close()
+    for lesson in result.lessons:
+        state = "ready" if lesson.status == "done" else f"FAILED: {lesson.reason}"
+        click.echo(f"  {lesson.spec.slug}/  {state}")
+    click.echo(f"{result.index}  ({len(result.lessons) - len(result.failed)} of {len(result.lessons)} "
+               f"lessons, {result.rendered} chapters rendered now)")
+    if result.failed:
+        names = ", ".join(lesson.spec.slug for lesson in result.failed)
+        others = "the others are in" if len(result.failed) < len(result.lessons) else "see"
+        raise click.ClickException(
+            f"{len(result.failed)} of {len(result.lessons)} lessons failed ({names}): {others} "
+            f"{folder}, where {result.course_json.name} says why."
+        )
+
+
+def course_lesson_settings(options: dict, chapters) -> RenderSettings:
+    """The settings of one lesson of a course, from its options (every option `lesson` takes,
+    as scenes.publishing.course.LessonSpec holds them): its run trained (or found in the cache),
+    its text, title and voice checked. Raises click.UsageError (one sentence) when it cannot render."""
+    _, trace_path = cached_trace(make_config(*(options[k] for k in TRAINING_KEYS)))
+    settings = settings_from(trace_path, options)
+    check_recordings(chapters, settings)
+    return settings
+
+
 @cli.command("page")
 @trace_option
 @click.option("--title", default=None, help="The lesson's title.  [default: the one it was rendered with]")

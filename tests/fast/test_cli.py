@@ -103,7 +103,9 @@ def test_list_names_the_scenes_in_order(run):
     assert names == [c.name for c in LESSON]
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["scene"], ["list"], ["lesson"]])
+@pytest.mark.parametrize(
+    "command", [[], ["train"], ["scene"], ["list"], ["lesson"], ["course"], ["clips"], ["page"], ["script"]]
+)
 def test_every_command_has_help(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0
