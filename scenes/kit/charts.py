@@ -302,12 +302,15 @@ class Chart(VGroup):
 
 
 class LossCurve(Chart):
-    """Mean loss against epoch. losses: (N,) per epoch 0..N-1; baseline: ln V, drawn dashed."""
+    """Mean loss against epoch. losses: (N,) per epoch 0..N-1; baseline: ln V, drawn dashed;
+    headroom: the chart's top is this many times the highest of the losses and ln V (room above
+    them for a label)."""
 
-    def __init__(self, losses, *, width: float, height: float, baseline: float, y_label: str = "loss"):
+    def __init__(self, losses, *, width: float, height: float, baseline: float, y_label: str = "loss",
+                 headroom: float = 1.1):
         self.losses = np.asarray(losses, dtype=float)
         self.last = len(self.losses) - 1
-        y_max = max(float(self.losses.max()), baseline) * 1.1
+        y_max = max(float(self.losses.max()), baseline) * headroom
         super().__init__(width=width, height=height, x_max=max(self.last, 1), y_max=y_max,
                          x_ticks=nice_ticks(self.last), y_ticks=_nice_value_ticks(y_max), x_label="epoch",
                          y_label=y_label)
@@ -318,6 +321,14 @@ class LossCurve(Chart):
         self.curve = VMobject(stroke_color=style.ACCENT, stroke_width=4)
         self.set_progress(0)
         self.add(self.baseline, self.curve)
+
+    def tuck_x_label(self):
+        """Move the x axis's name ("epoch") from under the tick labels to the start of their row, left
+        of the first one: the chart then ends at its tick labels (a short chart keeps more of its
+        height for the plot). Returns self."""
+        first = self.ticks[0]  # the x ticks come first
+        self.x_label.next_to(first, LEFT, buff=0.15).match_y(first)
+        return self
 
     def value_at(self, t: float) -> float:
         """The curve between recorded epochs is the straight line joining them."""
