@@ -4,6 +4,7 @@ layouts of words (rows that wrap, columns, paragraphs, a panel behind a group)."
 from __future__ import annotations
 
 import unicodedata
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -55,6 +56,14 @@ def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str
     """
     from model.data import normalise
 
+    try:
+        key = (content, float(size), str(color), font, tuple(sorted(kw.items())))
+        made = _MADE.get(key)
+    except TypeError:  # an unhashable option: made afresh every time
+        key, made = None, None
+    if made is not None:
+        _MADE.move_to_end(key)
+        return made.copy()
     shown = normalise(content)
     if one_glyph_per_character(shown):
         mob = Text(shown, font=font, font_size=size, color=color, disable_ligatures=True, **kw)
@@ -62,7 +71,19 @@ def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str
         laid = "\n".join(LRM + line if right_to_left(line) else line for line in shown.split("\n"))
         mob = Text(laid, font=font, font_size=size, color=color, disable_ligatures=False, **kw)
         mob.original_text = shown
-    return _lighten(mob)
+    mob = _lighten(mob)
+    if key is not None:
+        _MADE[key] = mob.copy()  # a pristine copy: the caller may move, scale or recolour its own
+        if len(_MADE) > _MADE_MOST:
+            _MADE.popitem(last=False)
+    return mob
+
+
+# Texts made in this process, by everything that shapes them: typesetting one (Pango, then parsing
+# its SVG) costs ~45 ms, copying a made one ~4 ms, and a chapter makes the same labels, captions and
+# ticks many times over (every layout it tries, every shape, every run it is rendered for).
+_MADE: OrderedDict = OrderedDict()
+_MADE_MOST = 2000
 
 
 def _lighten(mob):
