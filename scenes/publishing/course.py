@@ -48,8 +48,7 @@ from scenes.files import atomic_path, file_digest, remove_temporaries, write_tex
 from scenes.kit.formatting import clock
 from scenes.lesson import DEFAULT_TITLE, LESSON, Chapter, chapter_number
 from scenes.publishing.keys import chapter_key, code_digest
-from scenes.publishing.lessonfile import KEYS, LessonFileError, _flatten, _typed
-from scenes.publishing.options import TYPES
+from scenes.publishing.lessonfile import KEYS, LessonFileError, _flatten, setting
 from scenes.publishing.progress import LessonProgress
 from scenes.publishing.workers import (
     GUESSED_SECONDS,
@@ -182,13 +181,10 @@ def _settings_table(path: Path, table: dict, where: str, lesson: bool) -> tuple[
             known = [k for k in KEYS if k != "output.out"] + (list(LESSON_ONLY_KEYS) if lesson else [])
             known = ", ".join(known)
             raise CourseFileError(f"{where}unknown key {key!r} (known keys: {known}).")
-        option = KEYS[key]
         try:
-            value = _typed(key, value, TYPES[option])
+            option, value = setting(key, value, path.parent)  # a relative path: from the course file
         except LessonFileError as e:
             raise CourseFileError(f"{where}{e}") from None
-        if isinstance(value, Path) and not value.is_absolute():  # relative to the course file
-            value = path.parent / value
         if option == "captions":
             option, value = "no_captions", not value
         options[option] = value

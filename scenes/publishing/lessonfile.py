@@ -95,12 +95,21 @@ def load_lesson_file(path: Path) -> dict:
     for key, value in _flatten(data).items():
         if key not in KEYS:
             raise LessonFileError(f"{path}: unknown key {key!r} (known keys: {', '.join(KEYS)}).")
-        option = KEYS[key]
         try:
-            value = _typed(key, value, TYPES[option])
+            option, value = setting(key, value, path.parent)
         except LessonFileError as e:
             raise LessonFileError(f"{path}: {e}") from None
-        if isinstance(value, Path) and not value.is_absolute():  # relative to the file
-            value = path.parent / value
         settings[option] = value
     return settings
+
+
+def setting(key: str, value, folder: Path) -> tuple[str, object]:
+    """A known key of a lesson file ("training.epochs") and its value as typed in the file, as the
+    command-line option it stands for and that option's value; a relative path is taken from
+    `folder` (the file's). Raises LessonFileError naming the key when the value has the wrong type
+    or is out of range."""
+    option = KEYS[key]
+    value = _typed(key, value, TYPES[option])
+    if isinstance(value, Path) and not value.is_absolute():
+        value = folder / value
+    return option, value
