@@ -11,13 +11,15 @@ LR_TOO_SMALL, LR_TOO_LARGE, CONTEXT_ONE = "too small", "too large", "context 1" 
 
 
 def learning_rate_runs(config: TrainConfig) -> dict[str, TrainConfig]:
-    """Three runs that differ only in learning rate: too small, the main one, too large."""
+    """The runs that differ only in learning rate, in order: too small, the main one ("just
+    right"), too large. The learning rates stay inside LIMITS["lr"]; a run that the limit would
+    make the same as the main one (a main learning rate already at the limit) is left out, so
+    there are two runs, or three."""
     low, high = LIMITS["lr"]
-    return {
-        LR_TOO_SMALL: config.replace(lr=max(low, config.lr * LR_SMALL_FACTOR)),
-        "just right": config,
-        LR_TOO_LARGE: config.replace(lr=min(high, config.lr * LR_LARGE_FACTOR)),
-    }
+    small = config.replace(lr=max(low, config.lr * LR_SMALL_FACTOR))
+    large = config.replace(lr=min(high, config.lr * LR_LARGE_FACTOR))
+    runs = {LR_TOO_SMALL: small, "just right": config, LR_TOO_LARGE: large}
+    return {name: run for name, run in runs.items() if run is config or run.lr != config.lr}
 
 
 def context_one_run(config: TrainConfig) -> TrainConfig:
@@ -27,13 +29,11 @@ def context_one_run(config: TrainConfig) -> TrainConfig:
 
 def comparison_runs(config: TrainConfig) -> dict[str, TrainConfig]:
     """Every extra run the lesson shows beside the main one, by name: the learning rate too
-    small and too large, and one word of context."""
+    small and too large (each only where it differs from the main one: see learning_rate_runs),
+    and one word of context."""
     rates = learning_rate_runs(config)
-    return {
-        LR_TOO_SMALL: rates[LR_TOO_SMALL],
-        LR_TOO_LARGE: rates[LR_TOO_LARGE],
-        CONTEXT_ONE: context_one_run(config),
-    }
+    return {**{name: rates[name] for name in (LR_TOO_SMALL, LR_TOO_LARGE) if name in rates},
+            CONTEXT_ONE: context_one_run(config)}
 
 
 def rearranged(words: list[str]) -> list[str]:

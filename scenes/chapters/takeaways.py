@@ -82,6 +82,27 @@ def mark_kind(trace) -> str | None:
     return "converged" if trace.convergence_epoch is not None else "fell"
 
 
+def run_names(runs: dict) -> list[str]:
+    """The names the learning-rate panels show, in the order of `runs` (model.experiments'
+    learning_rate_runs names → traces), from what each run did: the main run is "just right" only
+    if it converged without blowing up ("this run" otherwise); a smaller rate is "too small" only
+    beside such a run, if it converged later or not at all ("smaller" otherwise); a larger rate is
+    "too large" only if it blew up or jumped around (rose in over a tenth of its epochs), else
+    "larger"."""
+    main = runs["just right"]
+    right = main.convergence_epoch is not None and main.diverged_epoch is None
+    names = []
+    for name, run in runs.items():
+        if name == LR_TOO_SMALL:
+            slower = run.convergence_epoch is None or run.convergence_epoch > (main.convergence_epoch or 0)
+            names.append(LR_TOO_SMALL if right and slower else "smaller")
+        elif name == LR_TOO_LARGE:
+            names.append(LR_TOO_LARGE if mark_kind(run) in (None, "rises") else "larger")
+        else:
+            names.append(name if right else "this run")
+    return names
+
+
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 POWER_TICKS = [(0, "1"), (3, "thousand"), (6, "million"), (9, "billion"), (12, "trillion")]
 
@@ -243,11 +264,12 @@ class LogBar(VGroup):
     (length ∝ log10 of the value, 0 at 1). `number`: the figure is this count (digits and commas,
     then `unit` words), written in a GlyphNumber that counts up as the bar grows; else the
     figure is the `quoted` words, which ride at the bar's tip once the bar outgrows them.
+    `unit_word` is (singular, plural): the count reads "1 word" on its way to "30 words".
     Call start() once the row is in its place (it empties the bar); grow() is then its
     animation."""
 
     def __init__(self, name: str, quoted: str, value: float, unit: float, color, number: str | None = None,
-                 unit_word: str = ""):
+                 unit_word: tuple[str, str] = ("", "")):
         super().__init__()
         self.value = float(value)
         self.number = number
@@ -255,9 +277,17 @@ class LogBar(VGroup):
             self.figure = text(quoted, style.LABEL_SIZE, style.INK)
         else:
             self.count = number_text(number, style.LABEL_SIZE, style.INK)
-            words = [text(unit_word, style.LABEL_SIZE, style.INK)] if unit_word else []
+            one, many = unit_word
+            words = [text(many, style.LABEL_SIZE, style.INK)] if many else []
             self.figure = VGroup(self.count, *words)
             self.figure.arrange(RIGHT, buff=0.12)
+            # The singular, in the plural's place, shown only while the count reads 1 (both stay in
+            # the group: a part added or removed mid-animation would not be drawn as it is).
+            self.units = None
+            if many and one != many:
+                self.units = (text(one, style.LABEL_SIZE, style.INK).move_to(words[0], aligned_edge=LEFT),
+                              words[0])
+                self.figure.add(self.units[0].set_opacity(0))
         self.name = VGroup(text(name, style.LABEL_SIZE, color), self.figure).arrange(RIGHT, buff=0.3)
         length = max(np.log10(max(self.value, 1.0)) * unit, 0.05)
         bar_color = style.ACCENT if color == style.ACCENT else style.MUTED
@@ -281,6 +311,11 @@ class LogBar(VGroup):
         if self.number is not None and isinstance(self.count, GlyphNumber):
             reached = self.value if alpha >= 1 else 10 ** (alpha * np.log10(max(self.value, 1.0)))
             self.count.set_text(f"{count(round(reached)):>{len(self.number)}}")
+            if self.units is not None:  # "1 word", then "2 words"…
+                single, plural = self.units
+                one = round(reached) == 1
+                single.set_opacity(1 if one else 0)
+                plural.set_opacity(0 if one else 1)
         elif self.number is None:
             tip = self.left[0] + width
             self.figure.shift([max(self.home, tip - self.figure.width) - self.figure.get_left()[0], 0, 0])
@@ -304,9 +339,10 @@ class WhatYouJustSaw(LessonScene):
 
     # ---- beats ------------------------------------------------------------------
     def compare_learning_rates(self):
-        """The three runs' curves drawn together, epoch by epoch, each read by a riding readout; then
-        each run in turn takes the larger share of the room and is read again while its mark (where
-        it converged, the epochs it rose in, how far it fell) is drawn."""
+        """The learning-rate runs' curves (three, or two: see learning_rate_runs) drawn together,
+        epoch by epoch, each read by a riding readout; then each run in turn takes the larger share
+        of the room and is read again while its mark (where it converged, the epochs it rose in, how
+        far it fell) is drawn."""
         self.beat("learning_rate")
         self.show_title(self.chapter_title)
         runs = self.learning_rate_runs()
@@ -332,17 +368,17 @@ class WhatYouJustSaw(LessonScene):
             for v in views:
                 v.set_epoch(min(alpha * longest, v.chart.last))
 
-        with self.say("Three runs that differ only in their learning rate, side by side.") as phrase:
+        many = "Three" if n == 3 else "Two"  # two where the main rate is at a limit (see learning_rate_runs)
+        with self.say(f"{many} runs that differ only in their learning rate, side by side.") as phrase:
             frames = [VGroup(v.head, *[m for m in v.chart.submobjects if m is not v.chart.curve])
                       for v in views]
             phrase.play(LaggedStart(*[FadeIn(f, shift=0.6 * UP) for f in frames], lag_ratio=0.25), share=0.25)
             self.add(*[m for v in views for m in (v.area, v.chart, v.readout)])
             drawn = VGroup(*[VGroup(v.chart.curve, v.area, v.readout) for v in views])
             phrase.play(UpdateFromAlphaFunc(drawn, draw), rate_func=linear)
-        small, right, large = traces
-        lines = [f"At {learning_rate(small.config.lr)} the loss {describe_run(small)};",
-                 f"at {learning_rate(right.config.lr)} it {describe_run(right)};",
-                 f"at {learning_rate(large.config.lr)} it {describe_run(large)}."]
+        lines = [f"{'At' if k == 0 else 'at'} {learning_rate(run.config.lr)} "
+                 f"{'the loss' if k == 0 else 'it'} {describe_run(run)}{'.' if k == n - 1 else ';'}"
+                 for k, run in enumerate(traces)]
         for k, line in enumerate(lines):  # each run in turn, larger, the others dimmed
             with self.say(line) as phrase:
                 new = views_for(k, views)
@@ -617,10 +653,10 @@ class WhatYouJustSaw(LessonScene):
         charts = VGroup(
             self.log_bars("parameters", names, params,
                           [count(tr.parameters)] + [m.parameters for m in LARGE_MODELS],
-                          width, top, (count(tr.parameters), "")),
+                          width, top, (count(tr.parameters), ("", ""))),
             self.log_bars("training data", names, data,
                           [f"{count(n_words)} words"] + [m.training_tokens + " tokens" for m in LARGE_MODELS],
-                          width, top, (count(n_words), "words")))
+                          width, top, (count(n_words), ("word", "words"))))
         if lay.stacked:
             charts.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         else:
@@ -733,10 +769,13 @@ class WhatYouJustSaw(LessonScene):
 
     # ---- pieces -----------------------------------------------------------------
     def learning_rate_runs(self) -> dict:
-        """The runs that differ only in learning rate, by name, in order: too small, this run, too large."""
+        """The runs that differ only in learning rate, in order: smaller, this run, larger (either
+        left out where the limits make it this run: see model.experiments.learning_rate_runs), each
+        under the name its panel shows (see run_names)."""
         made = (LR_TOO_SMALL, LR_TOO_LARGE)  # prepared beside the main run (see model.experiments)
-        return {name: self.settings.load_comparison(name) if name in made else self.trace
+        runs = {name: self.settings.load_comparison(name) if name in made else self.trace
                 for name in learning_rate_runs(self.trace.config)}
+        return dict(zip(run_names(runs), runs.values()))
 
     def lr_slots(self, n: int, focus: int | None) -> list[tuple[np.ndarray, float, float]]:
         """Where each of `n` learning-rate panels goes: (centre, width, height), side by side, or
@@ -851,16 +890,18 @@ class WhatYouJustSaw(LessonScene):
         return moves + [FadeOut(mob) for key, mob in before.items() if key not in after]
 
     def log_bars(self, head: str, names: list[str], values: list[float], quoted: list[str],
-                 width: float, top: float, ours: tuple[str, str]) -> VGroup:
+                 width: float, top: float, ours: tuple[str, tuple[str, str]]) -> VGroup:
         """A logarithmic bar chart `width` wide: `head` over one LogBar per name (values, their quoted
-        figures; the first, this network, counted: `ours` is its count and unit word), an axis under
+        figures; the first, this network, counted: `ours` is its count and its unit word, singular and
+        plural), an axis under
         them with ticks at 1, a thousand, a million… up to 10**top. Attributes: head, rows, axis,
         ticks."""
         unit = width / top
         chart = VGroup()
         chart.head = text(f"{head} (each step ×1,000)", style.LABEL_SIZE, style.MUTED)
         chart.rows = VGroup(*[LogBar(n, q, v, unit, style.ACCENT if i == 0 else style.INK,
-                                     number=ours[0] if i == 0 else None, unit_word=ours[1] if i == 0 else "")
+                                     number=ours[0] if i == 0 else None,
+                                     unit_word=ours[1] if i == 0 else ("", ""))
                               for i, (n, v, q) in enumerate(zip(names, values, quoted))])
         for row in chart.rows:
             row.arrange(DOWN, aligned_edge=LEFT, buff=0.08)

@@ -68,20 +68,22 @@ class WordMap(VGroup):
             for k, trail in enumerate(self.trails):
                 path = [self.to_frame(p) for p in self.positions[: lo + 1, k]] + [self.to_frame(xy[k])]
                 trail.set_points_as_corners(path + [path[-1] + RIGHT * 1e-4] if len(path) < 2 else path)
-        placed = [_bounds(self.epoch_label)]
-        x0, y0, x1, y1 = _bounds(self.frame)
-        for dot, label, p in zip(self.dots, self.labels, xy):
+        # Every dot first, then each label beside its dot where it covers no other label or dot.
+        for dot, p in zip(self.dots, xy):
             dot.move_to(self.to_frame(p))
+        placed = [_bounds(self.epoch_label)] + [_bounds(dot) for dot in self.dots]
+        x0, y0, x1, y1 = _bounds(self.frame)
+        for dot, label in zip(self.dots, self.labels):
             for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
                 label.next_to(dot, direction, buff=0.08)
-                lx0, ly0, lx1, ly1 = _bounds(label)
-                inside = x0 <= lx0 and lx1 <= x1 and y0 <= ly0 and ly1 <= y1
-                free = inside and not any(_overlap(_bounds(label), other) for other in placed)
+                box = _bounds(label)
+                inside = x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1
+                free = inside and not any(_overlap(box, other) for other in placed)
                 if free:
                     break
             # Crowded: the dot keeps its colour, the label steps aside rather than cover another.
             label.set_opacity(1.0 if free else 0.0)
-            placed += ([_bounds(label)] if free else []) + [_bounds(dot)]
+            placed += [box] if free else []
         return self
 
 

@@ -48,12 +48,13 @@ from scenes.files import atomic_path, file_digest, remove_temporaries, write_tex
 from scenes.kit.formatting import clock
 from scenes.lesson import DEFAULT_TITLE, LESSON, Chapter, chapter_number
 from scenes.publishing.keys import chapter_key, code_digest
-from scenes.publishing.lessonfile import KEYS, LessonFileError, _flatten, setting
+from scenes.publishing.lessonfile import KEYS, LessonFileError, flatten, setting
 from scenes.publishing.progress import LessonProgress
 from scenes.publishing.workers import (
     GUESSED_SECONDS,
     ChapterJob,
     ChapterRecord,
+    init_worker,
     load_record,
     record_path,
     save_record,
@@ -160,7 +161,7 @@ def _chapters(value, where: str) -> tuple[str, ...]:
 def _settings_table(path: Path, table: dict, where: str, lesson: bool) -> tuple[dict, dict]:
     """A lesson's (or the defaults') settings: ({option: value}, {"slug"/"chapters": value})."""
     options, own = {}, {}
-    for key, value in _flatten(table).items():
+    for key, value in flatten(table).items():
         if key in LESSON_ONLY_KEYS:
             if key == "slug" and not lesson:
                 raise CourseFileError(f"{where}slug belongs to a lesson, not to the defaults.")
@@ -735,32 +736,12 @@ def write_index(result: CourseResult, course: CourseSpec) -> Path:
 
 
 # ---- the local backend ----------------------------------------------------------------------
-_course_events = None  # the queue to the parent, in a local worker process
-
-
-def _init_course_worker(events) -> None:
-    global _course_events
-    _course_events = events
-
-
-class _Tagged:
-    """The worker's progress queue, with each event's chapter index replaced by the task number
-    (indices repeat across lessons; task numbers do not)."""
-
-    def __init__(self, events, number: int):
-        self.events, self.number = events, number
-
-    def put_nowait(self, item) -> None:
-        kind, _, value = item
-        self.events.put_nowait((kind, self.number, value))
-
-
 def _local_task(number: int, job: ChapterJob, speak: bool = False):
-    """Run in a local worker process: speak or render one chapter (scenes.publishing.workers)."""
+    """Run in a local worker process: speak or render one chapter (scenes.publishing.workers), its
+    progress tagged with the task's number (chapter indices repeat across lessons)."""
     from scenes.publishing import workers
 
-    workers._events = _Tagged(_course_events, number) if _course_events is not None else None
-    return workers.speak_chapter_job(job) if speak else workers.render_chapter_job(job)
+    return workers.speak_chapter_job(job, number) if speak else workers.render_chapter_job(job, number)
 
 
 class LocalPool:
@@ -795,7 +776,7 @@ class LocalPool:
         with ProcessPoolExecutor(
             max_workers=min(self.jobs, len(tasks)),
             mp_context=context,
-            initializer=_init_course_worker,
+            initializer=init_worker,
             initargs=(events,),
         ) as pool:
             speaking = [t for t in tasks if _synthesised(t.job.settings)]

@@ -50,12 +50,14 @@ KEYS = {
 }
 
 
-def _flatten(table: dict, prefix: str = "") -> dict:
+def flatten(table: dict, prefix: str = "") -> dict:
+    """A TOML table's keys, nested tables spelled with dots: {"train": {"lr": 0.1}} gives
+    {"train.lr": 0.1}."""
     out = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
+            out.update(flatten(value, f"{name}."))
         else:
             out[name] = value
     return out
@@ -92,7 +94,7 @@ def load_lesson_file(path: Path) -> dict:
     except tomllib.TOMLDecodeError as e:
         raise LessonFileError(f"{path} is not valid TOML: {e}.") from None
     settings = {}
-    for key, value in _flatten(data).items():
+    for key, value in flatten(data).items():
         if key not in KEYS:
             raise LessonFileError(f"{path}: unknown key {key!r} (known keys: {', '.join(KEYS)}).")
         try:

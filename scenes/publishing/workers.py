@@ -75,7 +75,9 @@ class ChapterJob:
 _events = None  # the queue to the parent, in a worker
 
 
-def _init_worker(events):
+def init_worker(events) -> None:
+    """A worker process's initializer: progress events go to `events` (a multiprocessing queue
+    read by the parent) as (kind, tag, value) tuples; see render_chapter_job."""
     global _events
     _events = events
 
@@ -88,21 +90,24 @@ def _report(kind: str, index: int, value: int = 0) -> None:
             pass
 
 
-def render_chapter_job(job: ChapterJob) -> dict:
-    """Render one chapter and publish its clip and subtitles; returns its ChapterRecord as a dict."""
+def render_chapter_job(job: ChapterJob, tag: int | None = None) -> dict:
+    """Render one chapter and publish its clip and subtitles; returns its ChapterRecord as a dict.
+    Progress events name the chapter by `tag` (default: its index in the lesson; a course gives
+    each of its tasks a number, since indices repeat across lessons)."""
+    tag = job.index if tag is None else tag
     from scenes.publishing.join import concat_videos
     from scenes.rendering.chapter import render_chapter
 
     started = time.monotonic()
     counted = {"frames": 0, "sent": 0.0}
-    _report("started", job.index)
+    _report("started", tag)
 
     def frame_hook(num_frames):
         counted["frames"] += num_frames
         now = time.monotonic()
         if now - counted["sent"] > 0.5:
             counted["sent"] = now
-            _report("frames", job.index, counted["frames"])
+            _report("frames", tag, counted["frames"])
 
     result = render_chapter(job.chapter, job.settings, media_dir=job.media_dir, frame_hook=frame_hook)
     folder = job.out_dir / job.chapter_dir
@@ -135,13 +140,13 @@ def render_chapter_job(job: ChapterJob) -> dict:
     return asdict(record)
 
 
-def speak_chapter_job(job: ChapterJob) -> tuple[int, float, float]:
+def speak_chapter_job(job: ChapterJob, tag: int | None = None) -> tuple[int, float, float]:
     """Synthesise (or find cached) every line of one chapter before it is rendered: the chapter is
     built without drawing, its narration spoken. Returns (lines synthesised now, seconds of speech
-    they make, seconds spent)."""
+    they make, seconds spent). `tag`: as for render_chapter_job."""
     from scenes.rendering.chapter import render_chapter
 
-    _report("speaking", job.index)
+    _report("speaking", job.index if tag is None else tag)
     return render_chapter(job.chapter, job.settings, media_dir=job.media_dir, dry_run=True).synthesis
 
 
@@ -264,7 +269,7 @@ def _render_all(todo: list[ChapterJob], jobs: int, heard, progress: LessonProgre
     with ProcessPoolExecutor(
         max_workers=max(1, min(jobs, len(todo))),
         mp_context=context,
-        initializer=_init_worker,
+        initializer=init_worker,
         initargs=(events,),
     ) as pool:
         voice = todo[0].settings.voice

@@ -145,6 +145,25 @@ def test_a_huge_learning_rate_is_recorded_as_divergence():
     assert np.isfinite(tr.mean_loss).all()
 
 
+@pytest.mark.parametrize("lr, names", [
+    (0.01, ["too small", "just right", "too large"]),
+    (100.0, ["too small", "just right"]),  # at the top of the range: nothing larger to compare with
+    (1e-6, ["just right", "too large"]),  # at the bottom: nothing smaller
+])
+def test_learning_rate_runs_never_repeat_the_main_rate(lr, names):
+    from model.config import LIMITS
+    from model.experiments import CONTEXT_ONE, comparison_runs, learning_rate_runs
+
+    config = TrainConfig(lr=lr)
+    runs = learning_rate_runs(config)
+    assert list(runs) == names
+    rates = [run.lr for run in runs.values()]
+    assert rates == sorted(set(rates))  # distinct, smallest first
+    assert all(LIMITS["lr"][0] <= r <= LIMITS["lr"][1] for r in rates)
+    assert runs["just right"] is config
+    assert set(comparison_runs(config)) == {n for n in names if n != "just right"} | {CONTEXT_ONE}
+
+
 def test_importing_model_does_not_import_manim():
     code = "import sys, model, model.cache; assert 'manim' not in sys.modules; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -198,6 +198,13 @@ def test_a_diverging_run_renders_every_chapter_and_says_so(settings, tmp_path):
             assert problems == [], f"{chapter.name} {beat}: {problems}"
         narration += [line.text for line in result.lines]
     assert any("diverged" in line for line in narration)
+    # At the top of the learning-rate range (100) there is no larger rate to compare with: two runs,
+    # each rate said once; from 50 the "too large" run is 100: three.
+    runs = 2 if settings["lr"] == 100.0 else 3
+    assert any(line.startswith(f"{['Two', 'Three'][runs - 2]} runs that differ") for line in narration)
+    # each run said as "At 0.001 the loss…" or "at 0.01 it…"
+    said = [w[1] for w in map(str.split, narration) if w[0] in ("At", "at") and w[1][0].isdigit()]
+    assert len(said) == runs and len(set(said)) == runs, said
 
 
 LONG_TEXT = " ".join(
@@ -261,6 +268,43 @@ def test_probability_bars_fold_the_rest_into_others():
         history=np.stack([probs, later]),
     )
     assert "w0" in moving.words  # it becomes likely later, so it has its own bar from the start
+
+
+def test_learning_rate_panels_are_named_from_what_each_run_did():
+    from types import SimpleNamespace
+
+    from scenes.chapters.takeaways import run_names
+
+    def run(converged=None, diverged=None, losses=(2.0, 1.0, 0.5, 0.4, 0.4)):
+        return SimpleNamespace(convergence_epoch=converged, diverged_epoch=diverged,
+                               mean_loss=np.array(losses), last_epoch=len(losses) - 1)
+
+    jumpy = run(losses=(2.0, 3.0, 1.0, 4.0, 2.0))
+    lesson = {"too small": run(), "just right": run(converged=3), "too large": jumpy}
+    assert run_names(lesson) == ["too small", "just right", "too large"]  # the lesson's own story
+    blew_up = {"too small": jumpy, "just right": run(diverged=1, losses=(2.0,))}  # --lr 100
+    assert run_names(blew_up) == ["smaller", "this run"]
+    calm = {"too small": run(converged=2), "just right": run(converged=3), "too large": run(converged=1)}
+    assert run_names(calm) == ["smaller", "just right", "larger"]  # faster small, a stable large rate
+
+
+def test_word_map_labels_cover_no_other_label_or_dot():
+    """With many words crowded together, each label is shown only where it covers no other word's
+    label or dot, at every epoch."""
+    from scenes.kit.wordmap import WordMap, _bounds, _overlap
+
+    rng = np.random.default_rng(3)
+    positions = np.cumsum(rng.normal(scale=0.05, size=(4, 25, 2)), axis=0) + rng.normal(size=(1, 25, 2))
+    words = [f"word{k}" for k in range(25)]
+    wm = WordMap(positions, words, ["#ffffff"] * 25, width=6.0, height=4.0)
+    for t in (0, 1.5, 3):
+        wm.set_epoch(t)
+        shown = [k for k, label in enumerate(wm.labels) if label.get_fill_opacity() > 0]
+        assert 5 <= len(shown) < 25  # crowded: some stepped aside, most are there
+        for k in shown:
+            box = _bounds(wm.labels[k])
+            assert not any(_overlap(box, _bounds(wm.dots[j])) for j in range(25)), (t, words[k])
+            assert not any(_overlap(box, _bounds(wm.labels[j])) for j in shown if j != k), (t, words[k])
 
 
 def test_close_probabilities_are_written_apart():
