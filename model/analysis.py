@@ -156,6 +156,34 @@ def rising_epochs(trace: Trace) -> int:
     return int((np.diff(trace.mean_loss) > 0).sum())
 
 
+def jumps_around(trace: Trace) -> bool:
+    """Whether the mean loss rose in more than a tenth of the run's epochs (see rising_epochs)."""
+    return rising_epochs(trace) > trace.last_epoch // 10
+
+
+def learning_rate_names(runs: dict) -> dict[str, str]:
+    """What to call each learning-rate run, from what it did. `runs`: model.experiments'
+    learning_rate_runs names ("too small", "just right", "too large") → their traces. The main
+    run is "just right" only if it converged without blowing up ("this run" otherwise); the
+    smaller rate is "too small" only beside such a run and if it converged later or not at all
+    ("smaller" otherwise); the larger rate is "too large" only if it blew up or jumped around
+    ("larger" otherwise). Returns the same keys → names."""
+    from model.experiments import LR_TOO_LARGE, LR_TOO_SMALL
+
+    main = runs["just right"]
+    right = main.convergence_epoch is not None and main.diverged_epoch is None
+    names = {}
+    for name, run in runs.items():
+        if name == LR_TOO_SMALL:
+            slower = run.convergence_epoch is None or run.convergence_epoch > (main.convergence_epoch or 0)
+            names[name] = LR_TOO_SMALL if right and slower else "smaller"
+        elif name == LR_TOO_LARGE:
+            names[name] = LR_TOO_LARGE if run.diverged_epoch is not None or jumps_around(run) else "larger"
+        else:
+            names[name] = name if right else "this run"
+    return names
+
+
 def unmoved_words(trace: Trace) -> list[str]:
     """Words whose vector never changed: they are never an input, so they never get a gradient."""
     E = trace.arrays["param_E"]

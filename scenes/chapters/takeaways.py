@@ -29,7 +29,7 @@ from manim import (
     linear,
 )
 
-from model.analysis import evaluate, rising_epochs
+from model.analysis import evaluate, jumps_around, learning_rate_names, rising_epochs
 from model.data import best_probabilities, build_dataset
 from model.experiments import CONTEXT_ONE, LR_TOO_LARGE, LR_TOO_SMALL, learning_rate_runs, rearranged
 from scenes.kit import style
@@ -77,30 +77,9 @@ def mark_kind(trace) -> str | None:
     diverged: its note says so)."""
     if trace.diverged_epoch is not None:
         return None
-    if rising_epochs(trace) > trace.last_epoch // 10:
+    if jumps_around(trace):
         return "rises"
     return "converged" if trace.convergence_epoch is not None else "fell"
-
-
-def run_names(runs: dict) -> list[str]:
-    """The names the learning-rate panels show, in the order of `runs` (model.experiments'
-    learning_rate_runs names → traces), from what each run did: the main run is "just right" only
-    if it converged without blowing up ("this run" otherwise); a smaller rate is "too small" only
-    beside such a run, if it converged later or not at all ("smaller" otherwise); a larger rate is
-    "too large" only if it blew up or jumped around (rose in over a tenth of its epochs), else
-    "larger"."""
-    main = runs["just right"]
-    right = main.convergence_epoch is not None and main.diverged_epoch is None
-    names = []
-    for name, run in runs.items():
-        if name == LR_TOO_SMALL:
-            slower = run.convergence_epoch is None or run.convergence_epoch > (main.convergence_epoch or 0)
-            names.append(LR_TOO_SMALL if right and slower else "smaller")
-        elif name == LR_TOO_LARGE:
-            names.append(LR_TOO_LARGE if mark_kind(run) in (None, "rises") else "larger")
-        else:
-            names.append(name if right else "this run")
-    return names
 
 
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -771,11 +750,12 @@ class WhatYouJustSaw(LessonScene):
     def learning_rate_runs(self) -> dict:
         """The runs that differ only in learning rate, in order: smaller, this run, larger (either
         left out where the limits make it this run: see model.experiments.learning_rate_runs), each
-        under the name its panel shows (see run_names)."""
+        under the name its panel shows (see model.analysis.learning_rate_names)."""
         made = (LR_TOO_SMALL, LR_TOO_LARGE)  # prepared beside the main run (see model.experiments)
         runs = {name: self.settings.load_comparison(name) if name in made else self.trace
                 for name in learning_rate_runs(self.trace.config)}
-        return dict(zip(run_names(runs), runs.values()))
+        names = learning_rate_names(runs)
+        return {names[name]: run for name, run in runs.items()}
 
     def lr_slots(self, n: int, focus: int | None) -> list[tuple[np.ndarray, float, float]]:
         """Where each of `n` learning-rate panels goes: (centre, width, height), side by side, or

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.analysis import focus_pair, word_map, word_map_basis
+from model.analysis import focus_pair, learning_rate_names, word_map, word_map_basis
 from model.experiments import CONTEXT_ONE, LR_TOO_LARGE, LR_TOO_SMALL
 from model.trace import Trace
 from scenes.files import write_text
@@ -28,9 +28,11 @@ ASSETS = Path(__file__).resolve().parent / "page_assets"
 RUN_NAMES = {
     "main": "this run",
     LR_TOO_SMALL: "learning rate too small",
+    "smaller": "smaller learning rate",
     LR_TOO_LARGE: "learning rate too large",
+    "larger": "larger learning rate",
     CONTEXT_ONE: "one word of context",
-}
+}  # by the names model.analysis.learning_rate_names gives the learning-rate runs
 
 
 def run_data(trace: Trace, label: str) -> dict:
@@ -146,7 +148,10 @@ def page_data(
     the video draws its captions itself (the page's own captions are then off until asked for);
     poster: the picture shown before the video plays (a file beside the page)."""
     runs = {"main": run_data(trace, RUN_NAMES["main"])}
-    runs.update({name: run_data(run, RUN_NAMES.get(name, name)) for name, run in comparisons.items()})
+    rates = {name: run for name, run in comparisons.items() if name in (LR_TOO_SMALL, LR_TOO_LARGE)}
+    called = learning_rate_names({**rates, "just right": trace})
+    runs.update({name: run_data(run, RUN_NAMES.get(called.get(name, name), name))
+                 for name, run in comparisons.items()})
     return {
         "title": title,
         "video": video,

@@ -164,6 +164,24 @@ def test_learning_rate_runs_never_repeat_the_main_rate(lr, names):
     assert set(comparison_runs(config)) == {n for n in names if n != "just right"} | {CONTEXT_ONE}
 
 
+def test_learning_rate_runs_are_named_from_what_each_run_did():
+    from types import SimpleNamespace
+
+    from model.analysis import learning_rate_names
+
+    def run(converged=None, diverged=None, losses=(2.0, 1.0, 0.5, 0.4, 0.4)):
+        return SimpleNamespace(convergence_epoch=converged, diverged_epoch=diverged,
+                               mean_loss=np.array(losses), last_epoch=len(losses) - 1)
+
+    jumpy = run(losses=(2.0, 3.0, 1.0, 4.0, 2.0))
+    lesson = {"too small": run(), "just right": run(converged=3), "too large": jumpy}
+    assert list(learning_rate_names(lesson).values()) == ["too small", "just right", "too large"]
+    blew_up = {"too small": jumpy, "just right": run(diverged=1, losses=(2.0,))}  # --lr 100
+    assert learning_rate_names(blew_up) == {"too small": "smaller", "just right": "this run"}
+    calm = {"too small": run(converged=2), "just right": run(converged=3), "too large": run(converged=1)}
+    assert list(learning_rate_names(calm).values()) == ["smaller", "just right", "larger"]
+
+
 def test_importing_model_does_not_import_manim():
     code = "import sys, model, model.cache; assert 'manim' not in sys.modules; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -270,24 +270,6 @@ def test_probability_bars_fold_the_rest_into_others():
     assert "w0" in moving.words  # it becomes likely later, so it has its own bar from the start
 
 
-def test_learning_rate_panels_are_named_from_what_each_run_did():
-    from types import SimpleNamespace
-
-    from scenes.chapters.takeaways import run_names
-
-    def run(converged=None, diverged=None, losses=(2.0, 1.0, 0.5, 0.4, 0.4)):
-        return SimpleNamespace(convergence_epoch=converged, diverged_epoch=diverged,
-                               mean_loss=np.array(losses), last_epoch=len(losses) - 1)
-
-    jumpy = run(losses=(2.0, 3.0, 1.0, 4.0, 2.0))
-    lesson = {"too small": run(), "just right": run(converged=3), "too large": jumpy}
-    assert run_names(lesson) == ["too small", "just right", "too large"]  # the lesson's own story
-    blew_up = {"too small": jumpy, "just right": run(diverged=1, losses=(2.0,))}  # --lr 100
-    assert run_names(blew_up) == ["smaller", "this run"]
-    calm = {"too small": run(converged=2), "just right": run(converged=3), "too large": run(converged=1)}
-    assert run_names(calm) == ["smaller", "just right", "larger"]  # faster small, a stable large rate
-
-
 def test_word_map_labels_cover_no_other_label_or_dot():
     """With many words crowded together, each label is shown only where it covers no other word's
     label or dot, at every epoch."""
