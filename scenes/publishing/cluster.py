@@ -8,7 +8,9 @@ rescheduling, and `retries` for a chapter that raised). A task carries everythin
 the settings, and the trace files' bytes (a worker need not see this machine's files). It
 renders into a private folder on the worker and returns the chapter's files as bytes, or
 leaves them in a folder both sides see (`shared_dir`, the same path on every machine); they
-are written into the lesson's folder here, where the lessons are joined.
+are written into the lesson's folder here, where the lessons are joined. While a chapter
+draws, its worker sends its frame count every half second as a Dask event (Worker.log_event,
+read here with Client.subscribe_topic), so the progress line moves with the drawing.
 
 Workers need nextword installed, the same code as here: checked at the start (check_workers),
 and again by every task, which refuses to draw with other chapter code.
@@ -18,10 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import queue
 import shutil
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -30,6 +34,7 @@ from scenes.publishing.workers import ChapterJob, ChapterRecord
 
 RETRIES = 2  # a chapter that raised is tried this many more times
 WAIT_FOR_WORKERS = 60  # seconds to wait for a first worker to join the scheduler
+PROGRESS_POLL = 0.3  # seconds between looks at finished chapters and workers' progress events
 
 # Sent to every worker by value (cloudpickle pickles functions of an unimported module whole), so
 # that it runs even where nextword cannot be imported, and says so.
@@ -133,14 +138,30 @@ def _remove_orphans() -> None:
             pass  # alive, another user's
 
 
-def render_chapter_task(job: ChapterJob, traces: dict, code: str, shared_dir: str | None) -> dict:
+class _LoggedEvents:
+    """A worker's progress events (see scenes.publishing.workers) sent to the client as Dask
+    events under `topic` (Worker.log_event; the client reads them with subscribe_topic)."""
+
+    def __init__(self, topic: str):
+        self.topic = topic
+
+    def put_nowait(self, item) -> None:
+        from distributed import get_worker
+
+        get_worker().log_event(self.topic, list(item))
+
+
+def render_chapter_task(job: ChapterJob, traces: dict, code: str, shared_dir: str | None,
+                        tag: int | None = None, topic: str | None = None) -> dict:
     """Run on a Dask worker: render one chapter. `traces` maps each trace's name ("main" or a
     comparison run's) to (SHA-256, bytes); `code` is the client's code_fingerprint. Returns
     {"record": the ChapterRecord as a dict, "files": {path relative to the lesson: bytes}}, or
-    with `shared_dir` {"record": ..., "folder": where the files are, under shared_dir}.
+    with `shared_dir` {"record": ..., "folder": where the files are, under shared_dir}. With
+    `topic`, progress events (("frames", tag, frames drawn so far) every half second) go to the
+    client as Dask events under that topic.
     Raises RuntimeError when this worker's chapter code differs from the client's."""
     from scenes.publishing.course import code_fingerprint
-    from scenes.publishing.workers import render_chapter_job
+    from scenes.publishing.workers import init_worker, render_chapter_job
     from scenes.rendering.settings import DEFAULT_SPEECH_DIR
 
     if code_fingerprint() != code:
@@ -159,7 +180,8 @@ def render_chapter_task(job: ChapterJob, traces: dict, code: str, shared_dir: st
         else:
             out = Path(tmp) / "out"
         here = dataclasses.replace(job, settings=settings, out_dir=out, media_dir=Path(tmp) / "media")
-        record = render_chapter_job(here)
+        init_worker(_LoggedEvents(topic) if topic else None)  # one chapter draws at a time (_drawing)
+        record = render_chapter_job(here, tag)
         if shared_dir:
             return {"record": record, "folder": str(out)}
         files = [record[k] for k in ("video", "subtitles", "webvtt") if record[k]]
@@ -218,7 +240,8 @@ class DaskCluster:
 
     def run(self, tasks: list, progress) -> Iterator[tuple[object, object]]:
         """Yield (task, ChapterRecord) for each chapter, its files written into its lesson's folder,
-        or (task, exception) for one that failed on every try."""
+        or (task, exception) for one that failed on every try. Workers' frame counts reach
+        `progress` (frames_drawn) while they draw, as Dask events."""
         from distributed import as_completed
 
         from scenes.publishing.course import code_fingerprint
@@ -233,6 +256,21 @@ class DaskCluster:
                 payloads[path] = (file_digest(path), Path(path).read_bytes())
             return payloads[path]
 
+        heard: queue.SimpleQueue = queue.SimpleQueue()  # filled by the client's event thread
+        topic = f"nextword-progress-{uuid.uuid4().hex}"
+        self.client.subscribe_topic(topic, lambda event: heard.put(event[1]))
+
+        def drain() -> None:
+            while True:
+                try:
+                    kind, number, value = heard.get_nowait()
+                except queue.Empty:
+                    return
+                except (TypeError, ValueError):  # not ours: skipped
+                    continue
+                if kind == "frames":
+                    progress.frames_drawn(number, value)
+
         futures = {}
         for task in tasks:
             settings = task.job.settings
@@ -243,25 +281,35 @@ class DaskCluster:
                 traces,
                 code,
                 str(self.shared_dir) if self.shared_dir else None,
+                task.number,
+                topic,
                 key=f"chapter-{task.label.replace('/', '-')}-{task.job.key[:8]}-{time.time_ns()}",
                 retries=self.retries,
                 pure=False,
             )
             futures[future] = task
+        done = as_completed(futures)
         try:
-            for future in as_completed(futures):
-                task = futures.pop(future)
-                try:
-                    answer = future.result()
-                    record = ChapterRecord(**answer["record"])
-                    self._place(task.job, answer)
-                except Exception as e:  # reported for its lesson; the others go on
-                    yield task, e
-                    continue
-                yield task, record
+            while not done.is_empty():
+                ready = done.next_batch(block=False) if done.has_ready() else []
+                drain()
+                if not ready:
+                    time.sleep(PROGRESS_POLL)
+                for future in ready:
+                    task = futures.pop(future)
+                    try:
+                        answer = future.result()
+                        record = ChapterRecord(**answer["record"])
+                        self._place(task.job, answer)
+                    except Exception as e:  # reported for its lesson; the others go on
+                        yield task, e
+                        continue
+                    yield task, record
         except BaseException:
             self.client.cancel(list(futures))
             raise
+        finally:
+            self.client.unsubscribe_topic(topic)
 
     def _place(self, job: ChapterJob, answer: dict) -> None:
         """The chapter's files into the lesson's folder, each whole or not at all."""

@@ -117,9 +117,17 @@ def dask_course(course_files, trace_cache):
     folder, two, _ = course_files
     out = folder / "dask"
     killed, stop = {}, threading.Event()
+    seen = []  # (task number, frames drawn) as the progress display heard them
+    heard = courses.CourseProgress.frames_drawn
+
+    def spy(progress, number, frames):
+        seen.append((number, frames))
+        return heard(progress, number, frames)
+
     with LocalCluster(
         n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
-    ) as cluster:
+    ) as cluster, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(courses.CourseProgress, "frames_drawn", spy)
         backend = DaskCluster.connect(cluster.scheduler_address)
         killer = threading.Thread(target=_kill_a_busy_worker, args=(backend.client, stop, killed))
         killer.start()
@@ -130,7 +138,7 @@ def dask_course(course_files, trace_cache):
             killer.join()
         again = _render(two, out, backend)
         backend.close()
-    return first, again, out, killed
+    return first, again, out, killed, seen
 
 
 def _frames(path: Path) -> list[str]:
@@ -171,7 +179,7 @@ def test_every_lesson_gets_its_folder_and_the_course_its_list_and_page(local_cou
 
 def test_a_dask_cluster_gives_the_same_frames_as_the_local_pool(local_course, dask_course):
     _, local = local_course
-    first, _, out, _ = dask_course
+    first, _, out, _, _ = dask_course
     assert first.backend == "dask" and not first.failed
     for slug in ("cats", "dogs-parks"):
         frames = _frames(out / slug / CLIP)
@@ -180,8 +188,17 @@ def test_a_dask_cluster_gives_the_same_frames_as_the_local_pool(local_course, da
         assert (out / slug / "lesson.mp4").is_file() and (out / slug / "index.html").is_file()
 
 
+def test_dask_workers_report_frames_while_they_draw(dask_course):
+    """Each chapter's frame count reaches the progress display from the worker drawing it (Dask
+    events), not only when the chapter is done."""
+    first, _, _, _, seen = dask_course
+    numbers = {number for number, _ in seen}
+    assert len(numbers) == 2, seen  # both chapters of the course
+    assert all(frames > 0 for _, frames in seen)
+
+
 def test_a_worker_killed_mid_chapter_does_not_stop_the_course(dask_course):
-    first, _, out, killed = dask_course
+    first, _, out, killed, _ = dask_course
     assert killed, "no worker was seen drawing a chapter"
     with pytest.raises(ProcessLookupError):
         os.kill(killed["pid"], 0)  # it is gone
@@ -193,7 +210,7 @@ def test_a_worker_killed_mid_chapter_does_not_stop_the_course(dask_course):
 
 
 def test_a_rerun_renders_nothing(local_course, dask_course, course_files):
-    _, again, out, _ = dask_course
+    _, again, out, _, _ = dask_course
     assert again.rendered == 0 and not again.failed
     assert [lesson.reused for lesson in again.lessons] == [[CHAPTER], [CHAPTER]]
     joined = (out / "cats" / "lesson.mp4").stat().st_mtime_ns
