@@ -19,6 +19,9 @@ from scenes.kit.cells import shortened
 from scenes.kit.text import GlyphNumber, text
 
 LABEL_SHARE = 0.4  # a word's label on the map is at most this share of the map's width
+LABEL_BUFF = 0.08  # frame units between a dot and its label
+# Where a label may sit beside its dot, in order of preference.
+PLACES = (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT)
 
 
 class WordMap(VGroup):
@@ -69,20 +72,32 @@ class WordMap(VGroup):
                 path = [self.to_frame(p) for p in self.positions[: lo + 1, k]] + [self.to_frame(xy[k])]
                 trail.set_points_as_corners(path + [path[-1] + RIGHT * 1e-4] if len(path) < 2 else path)
         # Every dot first, then each label beside its dot where it covers no other label or dot.
-        for dot, p in zip(self.dots, xy):
-            dot.move_to(self.to_frame(p))
-        placed = [_bounds(self.epoch_label)] + [_bounds(dot) for dot in self.dots]
+        # The boxes are worked out from the sizes (as next_to would place them) and each label
+        # moved once: this runs on every frame the map changes.
+        centres = [self.to_frame(p) for p in xy]
+        for dot, c in zip(self.dots, centres):
+            dot.move_to(c)
+        radii = [dot.width / 2 for dot in self.dots]
+        placed = [_bounds(self.epoch_label)] + [(c[0] - r, c[1] - r, c[0] + r, c[1] + r)
+                                               for c, r in zip(centres, radii)]
         x0, y0, x1, y1 = _bounds(self.frame)
-        for dot, label in zip(self.dots, self.labels):
-            for direction in (RIGHT, UP, DOWN, LEFT, UP + RIGHT, DOWN + RIGHT, UP + LEFT, DOWN + LEFT):
-                label.next_to(dot, direction, buff=0.08)
-                box = _bounds(label)
+        for c, r, label in zip(centres, radii, self.labels):
+            half = np.array([label.width / 2, label.height / 2])
+            for direction in PLACES:
+                d = direction[:2]
+                # next_to(dot, d, buff=LABEL_BUFF): the label's far side from d against the dot's
+                # side (or corner) toward d, LABEL_BUFF apart along each of d's axes
+                x, y = c[:2] + d * (r + LABEL_BUFF) + d * half
+                box = (x - half[0], y - half[1], x + half[0], y + half[1])
                 inside = x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1
                 free = inside and not any(_overlap(box, other) for other in placed)
                 if free:
                     break
+            label.move_to([x, y, 0.0])
             # Crowded: the dot keeps its colour, the label steps aside rather than cover another.
-            label.set_opacity(1.0 if free else 0.0)
+            shown = 1.0 if free else 0.0
+            if label.get_fill_opacity() != shown:  # setting it costs a pass over every glyph
+                label.set_opacity(shown)
             placed += [box] if free else []
         return self
 
