@@ -184,20 +184,26 @@ class ProbabilityBars(VGroup):
         numbers = probs if numbers is None else self.view.probabilities(numbers)
         floor_y = self.baseline.get_center()[1]
         scale = self.frame.width / self.built_width  # 1 unless the bars were scaled after being built
+        # This runs on every frame the bars move: the points are moved with numpy, as
+        # stretch_to_fit_height, move_to and shift would move them (bounding boxes of all points).
         for bar, label, p, shown in zip(self.bars, self.value_labels, probs, numbers):
             h = max(float(p) * self.max_height * scale, 1e-3)
-            x = bar.get_center()[0]
-            bar.stretch_to_fit_height(h)
-            bar.move_to([x, floor_y, 0], aligned_edge=DOWN)
+            points = bar.points  # the bar grows from the baseline to h, in place
+            xs, ys = points[:, 0], points[:, 1]
+            x = (xs.min() + xs.max()) / 2
+            low, high = ys.min(), ys.max()
+            points[:, 1] = floor_y + (ys - low) * (h / (high - low))
             written = percent(shown)
             if len(written) > len(label.cells):  # 99.96% is written "100.0%": whole percent then
                 written = percent(shown, 0)
             label.set_text(f"{written:>5}")  # drawn at the label's current scale (see GlyphNumber)
             if abs(scale / label.drawn_scale - 1) > 1e-6:  # the chart was scaled: the label follows once
                 label.scale(scale / label.drawn_scale, about_point=label.anchor.points[0])
-            inked = VGroup(*[c for c in label.cells if c.has_points()]) or label  # centred on its digits
-            label.shift([x - inked.get_center()[0], 0, 0])
-            label.shift([0, floor_y + h + 0.1 * scale - label.get_bottom()[1], 0])
+            everything = label.get_all_points()
+            inked = [c.get_all_points() for c in label.cells if c.has_points()]  # on its digits
+            across = np.concatenate(inked)[:, 0] if inked else everything[:, 0]
+            label.shift([x - (across.min() + across.max()) / 2,
+                         floor_y + h + 0.1 * scale - everything[:, 1].min(), 0])
         return self
 
     def change_values(self, start, end, numbers: bool = True):
