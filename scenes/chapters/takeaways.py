@@ -520,7 +520,14 @@ class WhatYouJustSaw(LessonScene):
                      if not np.allclose(chip.get_center(), target)]
             phrase.play(FadeIn(label, shift=0.4 * self.reading_way), *moves)
         half = -(-len(rows) // 2)
-        with self.say(f"it {how}predicts what it memorised:") as phrase:
+        # What it brings to the new arrangement: the sentence it memorised, or, for a run that did
+        # not learn every pair of it, only what it did learn.
+        right = float(tr.accuracy[-1])
+        if tr.diverged_epoch is None and right >= 1.0:
+            brings = f"it {how}predicts what it memorised:"
+        else:
+            brings = f"it guesses with what it learned, {percent(right)} of its own pairs right:"
+        with self.say(brings) as phrase:
             phrase.play(LaggedStart(*[self.guess_arrives(r, placed) for r in rows[:half]], lag_ratio=0.5))
             self.land()
         with self.say(f"{len(wrong)} of {len(guesses)} guesses wrong. "
@@ -613,7 +620,11 @@ class WhatYouJustSaw(LessonScene):
             self.land()
             self.remove(frame, head.word)
             self.add(head, bars)
-        with self.say(f"Training splits it: {split}. Attention looks further back.") as phrase:
+        if one.diverged_epoch is None:
+            splits = f"Training splits it: {split}."
+        else:  # its bars never leave their starting values
+            splits = f"This run blew up in epoch {one.diverged_epoch}, before training could split it."
+        with self.say(f"{splits} Attention looks further back.") as phrase:
             phrase.play(UpdateFromAlphaFunc(bars, train), rate_func=linear)
         self.context_parts = VGroup(head, bars, *(chips if keep else []))
 

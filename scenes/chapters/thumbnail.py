@@ -28,12 +28,17 @@ class Thumbnail(LessonScene):
                           self.chip(self.target, style.HEADING_SIZE * 1.3))
         question.arrange(self.reading_way, buff=0.2)
         big = style.TITLE_SIZE * 2.2
+        # A run that blew up says so, in the colour of a wrong answer, where a run that learned
+        # shows its epochs in the colour of a right one.
+        if tr.diverged_epoch is not None:
+            color, ended = style.WRONG, f"blew up in epoch {tr.diverged_epoch}"
+        else:
+            color, ended = style.RIGHT, f"after {tr.last_epoch} epochs"
         numbers = VGroup(number_text(percent(before), big, style.MUTED), text("→", big, style.MUTED),
-                         number_text(percent(after), big, style.RIGHT)).arrange(RIGHT, buff=0.5)
+                         number_text(percent(after), big, color)).arrange(RIGHT, buff=0.5)
         bar_w = numbers.width
         bars = VGroup()
-        for value, color, label in ((before, style.MUTED, "before training"),
-                                    (after, style.RIGHT, f"after {tr.last_epoch} epochs")):
+        for value, color, label in ((before, style.MUTED, "before training"), (after, color, ended)):
             track = Rectangle(width=bar_w, height=0.3, stroke_color=style.MUTED, stroke_width=1.5,
                               fill_opacity=0)
             fill = Rectangle(width=max(value * bar_w, 1e-3), height=0.3, stroke_width=0, fill_color=color,

@@ -60,16 +60,18 @@ def lesson_summary(trace) -> str:
     words = sum(len(s) for s in trace.sentences)
     text = trace.sentences[0] if len(trace.sentences) == 1 else None
     about = f"“{' '.join(text)}”" if text and len(text) <= 12 else f"a text of {count(words)} words"
+    network = f"A tiny neural network ({count(trace.parameters)} parameters)"
+    if trace.diverged_epoch is not None:
+        return (
+            f"{network} is trained for real to predict the next word of {about} at learning rate "
+            f"{learning_rate(trace.config.lr)}, and its loss blows up in epoch {trace.diverged_epoch}: "
+            "the lesson shows what that looks like."
+        )
     out = (
-        f"A tiny neural network ({count(trace.parameters)} parameters) learns to predict the next word of "
+        f"{network} learns to predict the next word of "
         f"{about}, trained for real for {trace.last_epoch} epochs at learning rate "
         f"{learning_rate(trace.config.lr)}."
     )
-    if trace.diverged_epoch is not None:
-        return (
-            out
-            + f" This run diverged in epoch {trace.diverged_epoch}: the lesson shows what that looks like."
-        )
     before, after = float(trace.p_correct[0, p]), float(trace.p_correct[-1, p])
     return out + (
         f" After “{' '.join(ctx)}” it gives the right word, “{target}”, {percent(before)} before "

@@ -198,6 +198,17 @@ def test_a_diverging_run_renders_every_chapter_and_says_so(settings, tmp_path):
             assert problems == [], f"{chapter.name} {beat}: {problems}"
         narration += [line.text for line in result.lines]
     assert any("diverged" in line for line in narration)
+    # Nothing is said to be learned that was not: no memorised sentence, no split the run never made.
+    from model.cache import cached_trace
+    from model.experiments import context_one_run
+    from scenes.publishing.youtube import lesson_summary
+
+    assert not any("memorised" in line for line in narration)
+    assert any(line.startswith("it guesses with what it learned") for line in narration)
+    one = cached_trace(context_one_run(trace.config))[0]
+    assert any(line.startswith("Training splits it") for line in narration) == (one.diverged_epoch is None)
+    summary = lesson_summary(trace)
+    assert f"blows up in epoch {trace.diverged_epoch}" in summary and "epochs at" not in summary
     # At the top of the learning-rate range (100) there is no larger rate to compare with: two runs,
     # each rate said once; from 50 the "too large" run is 100: three.
     runs = 2 if settings["lr"] == 100.0 else 3
