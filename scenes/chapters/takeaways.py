@@ -453,12 +453,15 @@ class WhatYouJustSaw(LessonScene):
             # "adds little" looks like.
             band = VMobject(stroke_width=0, fill_color=style.MUTED, fill_opacity=0.25).set_z_index(-2)
             losses = tr.mean_loss
-            def fallen(loss: float) -> str:  # how much the loss has fallen since epoch e: "−0.03"
-                drop = max(losses[e] - loss, 0.0)
-                return ("−" if loss_value(drop) != loss_value(0) else " ") + loss_value(drop)
+            def fallen(loss: float) -> str:  # how much the loss has fallen since epoch e: "0.03"
+                return loss_value(max(losses[e] - loss, 0.0))
 
             gained = GlyphNumber(fallen(losses[e:].min()), size, style.INK)
-            gain = VGroup(text("loss", size, style.MUTED), gained).arrange(RIGHT, buff=0.12)
+            gain = VGroup(text("loss fell by", size, style.MUTED), gained)
+            if lay.stacked:  # a narrow chart: the words over the number, inside the shaded epochs
+                gain.arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
+            else:
+                gain.arrange(RIGHT, buff=0.12)
 
             def after(_, alpha):
                 now = e + alpha * rest
