@@ -30,7 +30,6 @@ import os
 import queue as queue_module
 import re
 import shutil
-import sys
 import time
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -38,17 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from model.config import TrainConfig
 from scenes.files import atomic_path, file_digest, remove_temporaries, write_text
 from scenes.kit.formatting import clock
 from scenes.lesson import DEFAULT_TITLE, LESSON, Chapter, chapter_number
 from scenes.publishing.keys import chapter_key, code_digest
-from scenes.publishing.lessonfile import KEYS, LessonFileError, flatten, setting
+from scenes.publishing.lessonfile import KEYS, LessonFileError, flatten, read_toml, setting
 from scenes.publishing.progress import LessonProgress
 from scenes.publishing.workers import (
     GUESSED_SECONDS,
@@ -210,20 +204,7 @@ def load_course_file(path: str | os.PathLike) -> CourseSpec:
     lesson and the key) for an unreadable file, an unknown key, a wrong type or range, a bad or
     repeated slug, an unknown chapter, or a course without lessons. Nothing is trained or written."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CourseFileError(f"{path} does not exist.") from None
-    except OSError as e:
-        raise CourseFileError(f"{path} cannot be read ({type(e).__name__}).") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CourseFileError(f"{path} is saved as UTF-16: save it as UTF-8.")
-    try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise CourseFileError(f"{path} is not UTF-8 text: save it as UTF-8.") from None
-    except tomllib.TOMLDecodeError as e:
-        raise CourseFileError(f"{path} is not valid TOML: {e}.") from None
+    data = read_toml(path, CourseFileError)
     for key in data:
         if key not in COURSE_KEYS:
             raise CourseFileError(

@@ -74,25 +74,30 @@ def _typed(key: str, value, kind: click.ParamType):
         raise LessonFileError(f"{key} {detail}") from None
 
 
-def load_lesson_file(path: Path) -> dict:
-    """The file's settings as {option name: value}; relative paths are relative to the file."""
+def read_toml(path: Path, error: type[Exception] | None = None) -> dict:
+    """A TOML file in UTF-8 (a byte-order mark, as Notepad and PowerShell write, is read as
+    nothing) as a dict. Raises `error` (default LessonFileError) with one sentence naming the
+    file when it is missing, unreadable, UTF-16, not UTF-8 or not valid TOML."""
+    error = error or LessonFileError
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise LessonFileError(f"{path} does not exist.") from None
+        raise error(f"{path} does not exist.") from None
     except OSError as e:
-        raise LessonFileError(f"{path} cannot be read ({type(e).__name__}).") from None
+        raise error(f"{path} cannot be read ({type(e).__name__}).") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LessonFileError(
-            f"{path} is saved as UTF-16: save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)."
-        )
+        raise error(f"{path} is saved as UTF-16: save it as UTF-8 (in Notepad: Save as, Encoding UTF-8).")
     try:
-        # utf-8-sig: a byte-order mark (what Notepad and PowerShell write) is read as nothing
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise LessonFileError(f"{path} is not UTF-8 text: save it as UTF-8.") from None
+        raise error(f"{path} is not UTF-8 text: save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as e:
-        raise LessonFileError(f"{path} is not valid TOML: {e}.") from None
+        raise error(f"{path} is not valid TOML: {e}.") from None
+
+
+def load_lesson_file(path: Path) -> dict:
+    """The file's settings as {option name: value}; relative paths are relative to the file."""
+    data = read_toml(path)
     settings = {}
     for key, value in flatten(data).items():
         if key not in KEYS:
