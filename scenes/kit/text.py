@@ -18,6 +18,7 @@ from manim import (
     Text,
     VGroup,
     VMobject,
+    config,
 )
 
 from scenes.kit import style
@@ -44,6 +45,28 @@ def one_glyph_per_character(content: str) -> bool:
     return all(ord(c) < 0x0590 and unicodedata.category(c)[0] != "M" for c in content)
 
 
+# Pango's line width when a text is typeset: far wider than any line on screen, so Pango never wraps.
+_TYPESET_WIDTH = 100_000
+
+
+class UnwrappedText(Text):
+    """Manim's Text, typeset the same at every resolution: Manim gives Pango the frame's width in
+    pixels as the line width, so at 144 pixels across a 7-unit title came out on two lines (and
+    its typeset SVG, cached under a name that leaves the width out, was then reused at any
+    resolution). Lines break only where the text says; the layouts wrap words themselves."""
+
+    def _text2hash(self, color) -> str:
+        return "w" + super()._text2hash(color)[1:]  # not the name a wrapped SVG was cached under
+
+    def _text2svg(self, color) -> str:
+        wide, high = config.pixel_width, config.pixel_height
+        config.pixel_width = _TYPESET_WIDTH
+        try:
+            return super()._text2svg(color)
+        finally:
+            config.pixel_width, config.pixel_height = wide, high
+
+
 def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str = style.FONT, **kw) -> Text:
     """Plain text, shown literally (never parsed as markup or LaTeX), in any script.
 
@@ -66,10 +89,10 @@ def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str
         return made.copy()
     shown = normalise(content)
     if one_glyph_per_character(shown):
-        mob = Text(shown, font=font, font_size=size, color=color, disable_ligatures=True, **kw)
+        mob = UnwrappedText(shown, font=font, font_size=size, color=color, disable_ligatures=True, **kw)
     else:
         laid = "\n".join(LRM + line if right_to_left(line) else line for line in shown.split("\n"))
-        mob = Text(laid, font=font, font_size=size, color=color, disable_ligatures=False, **kw)
+        mob = UnwrappedText(laid, font=font, font_size=size, color=color, disable_ligatures=False, **kw)
         mob.original_text = shown
     mob = _lighten(mob)
     if key is not None:

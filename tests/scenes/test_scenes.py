@@ -309,6 +309,25 @@ def test_close_probabilities_are_written_apart():
     assert percents_apart(0.3, 0.3) == ("30%", "30%")
 
 
+def test_text_is_typeset_the_same_at_every_resolution(tmp_path):
+    """A line is never wrapped by Pango, whatever the frame's width in pixels: Manim gives Pango
+    that width as its line width, and at 144 pixels across a 9:16 chapter title came out on two
+    lines, but only in a process that had not typeset it before (a worker that drew a 16:9
+    chapter first showed it on one)."""
+    from manim import tempconfig
+
+    from scenes.kit import style
+    from scenes.kit.text import text
+
+    title = "From guessing to knowing, typeset narrow"  # made nowhere else: typeset here, not reused
+    with tempconfig({"pixel_width": 144, "pixel_height": 256, "frame_width": 8.0, "frame_height": 14.2,
+                     "media_dir": str(tmp_path)}):
+        narrow = text(title, style.TITLE_SIZE)
+        one_line = text("Fg", style.TITLE_SIZE)  # a capital and a descender
+    assert narrow.height < 1.3 * one_line.height, "the title was wrapped onto more lines"
+    assert narrow.width > 7
+
+
 def test_every_script_in_a_sentence_has_a_font():
     """CJK and emoji words are drawn with real glyphs, not boxes: fontconfig finds a font for each."""
     import shutil
