@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -753,11 +754,17 @@ def writable_folder(folder: Path) -> Path:
 
 
 def main(argv=None):
+    """Run the CLI on `argv` (default: the command line) and exit: 0 when done, 2 for bad input (one
+    sentence, "Error: …", on stderr and nothing else), 1 for a failure, 130 when interrupted. The
+    program is named `./nextword` when run through that script (NEXTWORD_PROG), else render.py."""
     try:
-        cli.main(args=argv, prog_name="render.py", standalone_mode=False)
+        cli.main(args=argv, prog_name=os.environ.get("NEXTWORD_PROG") or "render.py", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("interrupted: files finished before are intact", err=True)
         sys.exit(130)
+    except click.UsageError as e:  # the sentence alone, without click's usage lines above it
+        click.echo(f"Error: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)

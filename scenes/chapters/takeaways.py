@@ -642,14 +642,24 @@ class WhatYouJustSaw(LessonScene):
         params = [float(tr.parameters)] + [figure(m.parameters) for m in LARGE_MODELS]
         data = [float(n_words)] + [figure(m.training_tokens) for m in LARGE_MODELS]
         top = float(np.log10(max(params + data))) + 0.3
+
+        quoted_params = [count(tr.parameters)] + [m.parameters for m in LARGE_MODELS]
+        quoted_data = [f"{count(n_words)} words"] + [m.training_tokens + " tokens" for m in LARGE_MODELS]
+
+        def make(width):
+            return VGroup(
+                self.log_bars("parameters", names, params, quoted_params, width, top,
+                              (count(tr.parameters), ("", ""))),
+                self.log_bars("training data", names, data, quoted_data, width, top,
+                              (count(n_words), ("word", "words"))))
+
         width = lay.safe_width * (0.9 if lay.stacked else 0.46)
-        charts = VGroup(
-            self.log_bars("parameters", names, params,
-                          [count(tr.parameters)] + [m.parameters for m in LARGE_MODELS],
-                          width, top, (count(tr.parameters), ("", ""))),
-            self.log_bars("training data", names, data,
-                          [f"{count(n_words)} words"] + [m.training_tokens + " tokens" for m in LARGE_MODELS],
-                          width, top, (count(n_words), ("word", "words"))))
+        charts = make(width)
+        # A name and its figure wider than the axis ("Llama 3.1 405B  over 15 trillion tokens" in a
+        # narrow frame) would overhang its end: the axis is drawn as long as the widest row.
+        widest = max(row.name.width for chart in charts for row in chart.rows)
+        if widest > width:
+            charts = make(widest)
         if lay.stacked:
             charts.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
         else:

@@ -130,3 +130,22 @@ def test_texts_beyond_the_supported_size_are_usage_errors(run, tmp_path, sentenc
     result = run("train", "--sentence", sentence, "--out", str(tmp_path / "x.npz"))
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize("args", [["lesson", "--lr", "0"], ["lesson", "--no-such-option"],
+                                  ["train", "--sentence", "hello"]])
+def test_bad_input_is_one_sentence_on_stderr_and_exit_2(args, capsys, monkeypatch):
+    """Run as a program (`./nextword …`): the sentence alone, not click's usage lines before it."""
+    monkeypatch.setenv("NEXTWORD_PROG", "./nextword")
+    with pytest.raises(SystemExit) as exit_:
+        render.main(args)
+    assert exit_.value.code == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert out == "" and len(lines) == 1 and lines[0].startswith("Error: ") and lines[0][-1] in ".?", err
+
+
+def test_help_names_the_program_as_it_was_run(capsys, monkeypatch):
+    monkeypatch.setenv("NEXTWORD_PROG", "./nextword")
+    render.main(["lesson", "--help"])
+    assert capsys.readouterr().out.startswith("Usage: ./nextword lesson [OPTIONS]")

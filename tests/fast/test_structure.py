@@ -123,6 +123,15 @@ def test_the_code_is_formatted_to_the_projects_width():
     assert done.returncode == 0, done.stdout[-3000:]
 
 
+def test_the_readme_names_every_debian_package_the_first_run_installs():
+    import re
+
+    script = (ROOT / "nextword").read_text(encoding="utf-8")
+    packages = re.search(r"^DEB_PACKAGES=\((.*?)\)", script, re.M).group(1).split()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert packages and [p for p in packages if p not in readme] == []
+
+
 def test_a_scaled_number_keeps_its_drawn_size_when_it_changes():
     from scenes.kit.text import GlyphNumber
 
