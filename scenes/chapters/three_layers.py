@@ -23,7 +23,6 @@ from manim import (
     SurroundingRectangle,
     Transform,
     TransformFromCopy,
-    TransformMatchingShapes,
     UpdateFromAlphaFunc,
     VGroup,
     linear,
@@ -151,7 +150,7 @@ class ThreeLayers(LessonScene):
             p.play(self.count(cells, np.zeros_like(z), z))
         final = text("h = tanh(x · W₁ + b₁)", style.BODY_SIZE, style.ACCENT).move_to(label)
         with self.say("then squashes each result into the range −1 to 1 with tanh.") as p:
-            p.play(self.count(cells, z, h), TransformMatchingShapes(label, final), share=0.25)
+            self.rewrite(p, label, final, "x · W₁ + b₁", share=0.3, with_rest=[self.count(cells, z, h)])
             label = final
             self.fly_past(p, label, self.fly_into(cells, n.hidden))
         self.panel_content = VGroup(label, cells)
@@ -189,7 +188,7 @@ class ThreeLayers(LessonScene):
         exp_label = text("exp(logits): every score made positive", style.BODY_SIZE, style.ACCENT)
         fit_width(exp_label.scale(getattr(cells, "glyph_scale", 1.0)), self.panel_width).move_to(label)
         with self.say("Softmax first raises e to the power of each score, so every score is positive,") as p:
-            p.play(TransformMatchingShapes(label, exp_label), share=0.15)
+            self.rewrite(p, label, exp_label, "logits", share=0.25)
             label = exp_label
             p.play(self.count(cells, logits, exps, colour=False),
                    *[c.animate.set_fill(style.PANEL) for c in cells.cells], share=0.3)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Scene, config
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ReplacementTransform, Scene, VGroup, config
 
 from model.analysis import focus_pair
 from scenes.kit import style
 from scenes.kit.cells import word_chip
 from scenes.kit.narration import Narrator
-from scenes.kit.text import fit_width, right_to_left, text
+from scenes.kit.text import fit_width, glyphs_of, right_to_left, text
 from scenes.kit.voice import Speaker
 from scenes.lesson import chapter_number
 from scenes.rendering.settings import RenderSettings
@@ -210,6 +210,30 @@ class LessonScene(Scene):
         self.play(FadeIn(mob, shift=0.2 * DOWN), run_time=style.FADE_TIME)
         self.title_mob = mob
         return mob
+
+    def rewrite(self, phrase, source, target, kept: str, share: float = 0.2, with_rest=()):
+        """Rewrite the text `source` (on screen) as `target` (placed, not yet shown), keeping the
+        part `kept` that both hold ("logits" into "exp(logits)…"): the rest of `source` fades out,
+        the kept glyphs slide to their places in `target`, then the rest of `target` fades in with
+        the animations `with_rest`; never one text drawn over another. Takes `share` of the
+        phrase, in three even steps (two when nothing of `source` goes). A text without the part,
+        or not drawn one glyph per character, fades out and `target` fades in."""
+        old, new = glyphs_of(source, kept), glyphs_of(target, kept)
+        if old is None or new is None:
+            phrase.play(FadeOut(source), share=share / 2)
+            phrase.play(FadeIn(target), *with_rest, share=share / 2)
+            return
+        (old_kept, old_rest), (new_kept, new_rest) = old, new
+        going = VGroup(*[g for g in old_rest if g.has_points()])
+        steps = 3 if len(going) else 2
+        self.remove(source)
+        self.add(old_kept, going)
+        if len(going):
+            phrase.play(FadeOut(going), share=share / steps)
+        phrase.play(ReplacementTransform(old_kept, new_kept), share=share / steps)
+        phrase.play(FadeIn(new_rest), *with_rest, share=share / steps)
+        self.remove(new_kept, new_rest)
+        self.add(target)
 
     def clear_content(self, keep=()):
         """Fade out everything but the title, the caption and `keep`."""

@@ -102,6 +102,24 @@ def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str
     return mob
 
 
+def glyphs_of(mob: Text, part: str) -> tuple[VGroup, VGroup] | None:
+    """The glyphs of the first `part` in the text `mob`, and the rest of its glyphs:
+    (VGroup(part's glyphs), VGroup(the others)), both in reading order. None when `mob` does not
+    hold `part`, or is not drawn one glyph per character (a shaped script, a ligature).
+    (Manim keeps a glyph for every character of a text drawn without ligatures, spaces included
+    as empty ones, and drops the spaces otherwise: both are read.)"""
+    content = getattr(mob, "original_text", None) or mob.text
+    glyphs = list(mob.submobjects)
+    if len(glyphs) != len(content):
+        content = "".join(content.split())
+        part = "".join(part.split())
+    start = content.find(part)
+    if not part or start < 0 or len(glyphs) != len(content):
+        return None
+    inside = glyphs[start:start + len(part)]
+    return VGroup(*inside), VGroup(*[g for g in glyphs if all(g is not k for k in inside)])
+
+
 # Texts made in this process, by everything that shapes them: typesetting one (Pango, then parsing
 # its SVG) costs ~45 ms, copying a made one ~4 ms, and a chapter makes the same labels, captions and
 # ticks many times over (every layout it tries, every shape, every run it is rendered for).

@@ -328,6 +328,24 @@ def test_text_is_typeset_the_same_at_every_resolution(tmp_path):
     assert narrow.width > 7
 
 
+def test_a_formula_rewrite_finds_the_part_both_texts_hold():
+    """The glyphs a rewrite keeps ("logits" into "exp(logits): …"), whether Manim keeps the spaces
+    as glyphs (text drawn without ligatures) or drops them (subscripts: shaped text)."""
+    from scenes.kit.text import glyphs_of, text
+
+    for content, part, start in (("exp(logits): every score made positive", "logits", 4),
+                                 ("logits = h · W₂ + b₂", "logits", 0),
+                                 ("h = tanh(x · W₁ + b₁)", "x · W₁ + b₁", 7)):
+        mob = text(content)
+        kept, rest = glyphs_of(mob, part)
+        glyphs = list(mob.submobjects)
+        assert len(kept) + len(rest) == len(glyphs)
+        assert glyphs.index(kept[0]) == (start if len(glyphs) < len(content) else content.index(part))
+        assert all(any(g is k for g in glyphs) for k in kept)
+        assert abs(kept.width - text(part).width) < 0.05 * kept.width, content  # the part, drawn alone
+    assert glyphs_of(text("logits = h · W₂ + b₂"), "softmax") is None
+
+
 def test_every_script_in_a_sentence_has_a_font():
     """CJK and emoji words are drawn with real glyphs, not boxes: fontconfig finds a font for each."""
     import shutil
