@@ -762,8 +762,9 @@ class WhatYouJustSaw(LessonScene):
             VGroup(lines, loop).shift(RIGHT * (lay.safe_left - loop.get_left()[0] + 0.05))
         with self.say("But they all stand on the foundation you just watched: "
                       "embeddings, learning from data, and next-token prediction.") as phrase:
-            phrase.play(FadeOut(rows, shift=0.8 * UP), share=0.12)
-            phrase.play(ReplacementTransform(head, roof_text), FadeIn(roof[0]), share=0.13)
+            phrase.play(FadeOut(rows, shift=0.8 * LEFT), share=0.12)  # sideways: never over the head
+            # "Transformers" of the head becomes the roof's word; the rest of the head goes first.
+            self.rewrite(phrase, head, roof_text, "Transformers", share=0.24, with_rest=[FadeIn(roof[0])])
             phrase.play(LaggedStart(*[FadeIn(stone, shift=1.6 * UP) for stone in stones], lag_ratio=0.7))
         with self.say("Predict the next token, learn from mistakes, repeat.") as phrase:
             phrase.play(FadeOut(building, shift=1.2 * UP), share=0.25)

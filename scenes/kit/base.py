@@ -231,7 +231,9 @@ class LessonScene(Scene):
         if len(going):
             phrase.play(FadeOut(going), share=share / steps)
         phrase.play(ReplacementTransform(old_kept, new_kept), share=share / steps)
-        phrase.play(FadeIn(new_rest), *with_rest, share=share / steps)
+        coming = [FadeIn(new_rest)] if any(g.has_points() for g in new_rest) else []
+        if coming or with_rest:
+            phrase.play(*coming, *with_rest, share=share / steps)
         self.remove(new_kept, new_rest)
         self.add(target)
 
