@@ -59,12 +59,12 @@ class UnwrappedText(Text):
         return "w" + super()._text2hash(color)[1:]  # not the name a wrapped SVG was cached under
 
     def _text2svg(self, color) -> str:
-        wide, high = config.pixel_width, config.pixel_height
+        wide = config.pixel_width
         config.pixel_width = _TYPESET_WIDTH
         try:
             return super()._text2svg(color)
         finally:
-            config.pixel_width, config.pixel_height = wide, high
+            config.pixel_width = wide
 
 
 def text(content: str, size: float = style.BODY_SIZE, color=style.INK, font: str = style.FONT, **kw) -> Text:

@@ -87,11 +87,11 @@ def x264_cpu_options() -> dict[str, str]:
     """x264 settings for this machine's CPU: on one with AVX-512, x264's instructions capped at
     AVX2 ({"x264-params": "asm=AVX2"}); elsewhere none ({}).
 
-    With AVX-512, x264 (core 164) reads memory it never wrote: the same frames encoded twice in
-    one process, with other allocations between, gave four different videos out of twelve
-    (pixels up to 4 levels apart, e.g. a 144-pixel-wide frame); with x264 capped at AVX2, or
-    without macroblock-tree rate control, all twelve were the same, and a 1080p encode was as
-    fast and as large. Frames and their files are then the same on every run of a render.
+    With AVX-512, x264 (core 165, as PyAV bundles it) reads memory it never wrote: the same
+    frames encoded twice in one process, with other allocations between, gave four different
+    videos out of twelve (pixels up to 4 levels apart, e.g. a 144-pixel-wide frame); with x264
+    capped at AVX2, or without macroblock-tree rate control, all twelve were the same, and a
+    1080p encode was as fast and as large. Frames and their files are then the same on every run of a render.
     Read from /proc/cpuinfo (Linux on x86-64); elsewhere nothing is changed."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return {}
